@@ -1,0 +1,59 @@
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import { platformService } from "../infra/model";
+import { HomelabService } from "./homelabService";
+
+export const WATCHTOWER_IMAGE = "containrrr/watchtower:1.7.1";
+
+export interface WatchtowerArgs {
+  readonly stack: string;
+  readonly provider: docker.Provider;
+  readonly network: pulumi.Input<string>;
+  /**
+   * Image to run.
+   * @default WATCHTOWER_IMAGE
+   */
+  readonly image?: string;
+  /**
+   * How often to look for new images.
+   * @default 300
+   */
+  readonly intervalSeconds?: number;
+  /**
+   * Remove the old image after an update.
+   * @default true
+   */
+  readonly cleanup?: boolean;
+  readonly logMaxSize: string;
+  readonly logMaxFiles: number;
+}
+
+/**
+ * Watchtower in opt-in mode (`--label-enable`): it only touches containers
+ * labelled for it, so a pinned prod database is never restarted behind
+ * Pulumi's back.
+ */
+export class Watchtower extends pulumi.ComponentResource {
+  readonly service: HomelabService;
+
+  constructor(name: string, args: WatchtowerArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super("homelab:docker:Watchtower", name, {}, opts);
+    const command = ["--label-enable", "--interval", String(args.intervalSeconds ?? 300)];
+    if (args.cleanup ?? true) command.push("--cleanup");
+    const spec = platformService({
+      key: "watchtower",
+      image: args.image ?? WATCHTOWER_IMAGE,
+      networks: ["default"],
+      command,
+      // Watchtower restarts containers, so it needs the socket writable; the policy pack allow-lists it.
+      volumes: [{ type: "bind", source: "/var/run/docker.sock", target: "/var/run/docker.sock", readOnly: false }],
+      memoryMb: 128,
+    });
+    this.service = new HomelabService(
+      `${name}-service`,
+      { service: spec, stack: args.stack, provider: args.provider, networks: { default: args.network }, logMaxSize: args.logMaxSize, logMaxFiles: args.logMaxFiles },
+      { parent: this },
+    );
+    this.registerOutputs({ containerName: this.service.containerName });
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * Reads one stack's configuration, once, the way the program sees it under
+ * `pulumi up` and under the offline plan alike: values from the engine,
+ * plus the stack file itself to tell which values were written `secure:`.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { parseDocument } from "yaml";
+import { ConfigError } from "./errors";
+import { loadModel } from "./load";
+import type { HomelabModel } from "./model";
+
+/** The folder that holds Pulumi.yaml: the program lives in its `infra/` folder. */
+export const PROJECT_DIR = path.resolve(__dirname, "..");
+
+export function stackFileName(stack: string): string {
+  return `Pulumi.${stack}.yaml`;
+}
+
+/** Structured config values arrive as JSON text; scalars stay as written. */
+export function decodeConfigValue(text: string): unknown {
+  const t = text.trim();
+  if (t.startsWith("{") || t.startsWith("[")) {
+    try {
+      return JSON.parse(t);
+    } catch {
+      return text;
+    }
+  }
+  return text;
+}
+
+/** Key paths (`homelab:services.api.secretEnvironment.TOKEN`) holding `secure:` values. */
+export function secureLeafPaths(config: unknown): string[] {
+  const out: string[] = [];
+  const walk = (value: unknown, at: string): void => {
+    if (value === null || typeof value !== "object") return;
+    if (Array.isArray(value)) {
+      value.forEach((v, i) => walk(v, `${at}[${i}]`));
+      return;
+    }
+    const entries = Object.entries(value);
+    if (entries.length === 1 && entries[0][0] === "secure" && typeof entries[0][1] === "string") {
+      out.push(at);
+      return;
+    }
+    for (const [k, v] of entries) walk(v, at === "" ? k : `${at}.${k}`);
+  };
+  walk(config, "");
+  return out;
+}
+
+/** The secure leaves of a stack file, or undefined when there is no readable file to check. */
+export function readSecureLeaves(file: string): Set<string> | undefined {
+  if (!fs.existsSync(file)) return undefined;
+  try {
+    return engineConfigFromStackFile(fs.readFileSync(file, "utf8"), path.basename(file)).secureLeaves;
+  } catch {
+    // The engine has already read this file; a parse problem here is not the program's to report.
+    return undefined;
+  }
+}
+
+/** Loads the running stack's model; throws ConfigError listing every problem. */
+export function loadStackModel(projectDir: string = PROJECT_DIR): HomelabModel {
+  const stack = pulumi.getStack();
+  const values: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(pulumi.runtime.allConfig())) values[k] = decodeConfigValue(v);
+  const file = stackFileName(stack);
+  return loadModel({ file, stack, values, secureLeaves: readSecureLeaves(path.join(projectDir, file)) });
+}
+
+/** Stands in for every `secure:` value when a stack is evaluated without its passphrase. */
+export const SECRET_PLACEHOLDER = "[secret]";
+
+export interface EngineConfig {
+  /** Config as the engine passes it to a program: namespaced keys, JSON text for structured values. */
+  readonly values: Record<string, string>;
+  /** Keys whose value holds a secret somewhere inside. */
+  readonly secretKeys: string[];
+  readonly secureLeaves: Set<string>;
+}
+
+function replaceSecure(value: unknown): unknown {
+  if (value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) return value.map(replaceSecure);
+  const entries = Object.entries(value);
+  if (entries.length === 1 && entries[0][0] === "secure") return SECRET_PLACEHOLDER;
+  return Object.fromEntries(entries.map(([k, v]) => [k, replaceSecure(v)]));
+}
+
+/**
+ * What `pulumi up` would hand the program for this stack file, except that
+ * secure values are never decrypted: each becomes SECRET_PLACEHOLDER.
+ */
+export function engineConfigFromStackFile(text: string, file: string): EngineConfig {
+  const doc = parseDocument(text, { prettyErrors: false });
+  if (doc.errors.length > 0) {
+    throw new ConfigError(
+      doc.errors.map((e) => ({ file, path: "", message: `line ${e.linePos?.[0].line ?? "?"}: ${e.message.split("\n")[0]}` })),
+    );
+  }
+  const js: unknown = doc.toJS() ?? {};
+  const config = (js as { config?: unknown }).config ?? {};
+  if (typeof config !== "object" || config === null || Array.isArray(config)) {
+    throw new ConfigError([{ file, path: "config", message: "must be a map of namespaced keys" }]);
+  }
+  const values: Record<string, string> = {};
+  const secretKeys: string[] = [];
+  for (const [k, v] of Object.entries(config)) {
+    const plain = replaceSecure(v);
+    values[k] = typeof plain === "string" ? plain : JSON.stringify(plain);
+    if (secureLeafPaths(v).length > 0) secretKeys.push(k);
+  }
+  return { values, secretKeys, secureLeaves: new Set(secureLeafPaths(config)) };
+}

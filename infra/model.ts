@@ -1,0 +1,146 @@
+/**
+ * The typed model a stack's config becomes: Compose-style strings parsed,
+ * profile defaults applied, names resolved. Components read only this.
+ */
+import type { PortBinding, VolumeMount } from "./parse";
+import type { AccessConfig, CloudflareConfig, GithubConfig, MonitoringConfig, ReleaseConfig, WatchtowerConfig } from "./config";
+import type { Features, Profile } from "../stacks/profiles";
+
+export interface HostSpec {
+  readonly name: string;
+  /** Docker endpoint; undefined uses the workstation's own (DOCKER_HOST or the local socket). */
+  readonly docker: string | undefined;
+  readonly sshOpts: readonly string[];
+}
+
+export interface NetworkSpec {
+  readonly name: string;
+  readonly internal: boolean;
+  readonly subnet: string | undefined;
+}
+
+export interface Healthcheck {
+  readonly tests: readonly string[];
+  readonly interval: string | undefined;
+  readonly timeout: string | undefined;
+  readonly retries: number | undefined;
+  readonly startPeriod: string | undefined;
+}
+
+export interface Ingress {
+  readonly hostname: string;
+  readonly port: number;
+  /** Reachable without Cloudflare Access: always an explicit choice in config. */
+  readonly public: boolean;
+  readonly scheme: "http" | "https";
+}
+
+export interface Metrics {
+  readonly port: number;
+  readonly path: string;
+}
+
+export interface Service {
+  /** Key under `homelab:services`; also the Pulumi resource name. */
+  readonly key: string;
+  readonly containerName: string;
+  readonly image: string;
+  readonly host: string;
+  readonly networks: readonly string[];
+  readonly port: number | undefined;
+  /** Every port the service listens on inside the container. */
+  readonly listens: readonly number[];
+  readonly command: readonly string[] | undefined;
+  readonly entrypoint: readonly string[] | undefined;
+  readonly environment: Readonly<Record<string, string>>;
+  /** Secret values as the engine decrypted them; wrapped with pulumi.secret before use. */
+  readonly secretEnvironment: Readonly<Record<string, string>>;
+  readonly ports: readonly (PortBinding & { readonly hostIp: string })[];
+  readonly volumes: readonly VolumeMount[];
+  readonly healthcheck: Healthcheck | undefined;
+  readonly restart: "no" | "always" | "on-failure" | "unless-stopped";
+  readonly memoryMb: number | undefined;
+  readonly cpus: number | undefined;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly dependsOn: readonly string[];
+  readonly ingress: Ingress | undefined;
+  readonly metrics: Metrics | undefined;
+  readonly tracing: boolean;
+  readonly repo: string | undefined;
+  readonly watchtower: boolean;
+  readonly user: string | undefined;
+  readonly readOnly: boolean;
+  readonly capAdd: readonly string[];
+  readonly capDrop: readonly string[];
+  readonly oneShot: boolean;
+  readonly gpus: string | undefined;
+}
+
+export interface HomelabModel {
+  readonly stack: string;
+  /** The stack file the config came from, for messages. */
+  readonly file: string;
+  readonly profile: Profile;
+  readonly features: Features;
+  readonly hosts: readonly HostSpec[];
+  readonly networks: readonly NetworkSpec[];
+  /** Network a service joins when it names none. */
+  readonly defaultNetwork: string;
+  readonly services: readonly Service[];
+  readonly cloudflare: CloudflareConfig | undefined;
+  readonly access: AccessConfig | undefined;
+  readonly github: GithubConfig | undefined;
+  readonly monitoring: MonitoringConfig;
+  readonly release: ReleaseConfig;
+  readonly watchtower: WatchtowerConfig;
+}
+
+/** Container names the platform itself adds when a feature is on; services may not take them. */
+export function platformContainerNames(features: Features, nodeExporter: boolean): string[] {
+  const names: string[] = [];
+  if (features.tunnel) names.push("cloudflared");
+  if (features.watchtower) names.push("watchtower");
+  if (features.monitoring) {
+    names.push("jaeger", "prometheus", "grafana", "loki", "alloy", "cadvisor");
+    if (nodeExporter) names.push("node-exporter");
+  }
+  return names;
+}
+
+/**
+ * A Service for the platform's own containers (Watchtower, cloudflared,
+ * monitoring), with the same defaults a config-declared service gets.
+ */
+export function platformService(spec: Pick<Service, "key" | "image"> & Partial<Service>): Service {
+  return {
+    containerName: spec.key,
+    host: "",
+    networks: [],
+    port: undefined,
+    listens: spec.port === undefined ? [] : [spec.port],
+    command: undefined,
+    entrypoint: undefined,
+    environment: {},
+    secretEnvironment: {},
+    ports: [],
+    volumes: [],
+    healthcheck: undefined,
+    restart: "unless-stopped",
+    memoryMb: undefined,
+    cpus: undefined,
+    labels: {},
+    dependsOn: [],
+    ingress: undefined,
+    metrics: undefined,
+    tracing: false,
+    repo: undefined,
+    watchtower: false,
+    user: undefined,
+    readOnly: false,
+    capAdd: [],
+    capDrop: [],
+    oneShot: false,
+    gpus: undefined,
+    ...spec,
+  };
+}

@@ -1,0 +1,150 @@
+/**
+ * Evaluates the real program for one stack under Pulumi's mock runtime, in
+ * this process, and records every resource the way the engine would see it:
+ * URN, type, parent, provider, dependencies and inputs. No credentials, no
+ * Docker, no Pulumi CLI.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { decodeConfigValue, engineConfigFromStackFile, PROJECT_DIR, stackFileName } from "../context";
+import { loadModel } from "../load";
+import type { HomelabModel } from "../model";
+import { buildHomelab, type HomelabOutputs } from "../program";
+
+/** The engine's marker for a value that only exists after deployment. */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+/** The engine's marker object key for a secret value. */
+export const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+
+export interface RecordedResource {
+  readonly urn: string;
+  readonly type: string;
+  readonly name: string;
+  readonly custom: boolean;
+  readonly parent: string | undefined;
+  /** Provider reference `urn::id` for custom resources with an explicit provider. */
+  readonly provider: string | undefined;
+  readonly dependencies: readonly string[];
+  /** Inputs in the engine's wire form: secrets and unknowns keep their markers. */
+  readonly inputs: Readonly<Record<string, unknown>>;
+}
+
+export interface Evaluation {
+  readonly stack: string;
+  readonly file: string;
+  readonly model: HomelabModel;
+  readonly resources: readonly RecordedResource[];
+  readonly outputs: HomelabOutputs;
+}
+
+export interface EvaluateOptions {
+  readonly stack: string;
+  /** Stack file text; read from the project when omitted. */
+  readonly stackFileText?: string;
+  readonly projectDir?: string;
+}
+
+/** Outputs that a provider computes on create: unknown during a preview, never invented. */
+const COMPUTED: Readonly<Record<string, readonly string[]>> = {
+  "docker:index/remoteImage:RemoteImage": ["imageId", "repoDigest"],
+  "docker:index/container:Container": ["network_datas", "exitCode"],
+  "docker:index/network:Network": ["scope"],
+  "docker:index/volume:Volume": ["mountpoint"],
+  "random:index/randomPassword:RandomPassword": ["result", "bcryptHash"],
+  "cloudflare:index/zeroTrustTunnelCloudflared:ZeroTrustTunnelCloudflared": ["accountTag", "createdAt", "status"],
+  "cloudflare:index/dnsRecord:DnsRecord": ["createdOn", "modifiedOn"],
+  "cloudflare:index/zeroTrustAccessApplication:ZeroTrustAccessApplication": ["aud"],
+};
+
+/** Data sources the program calls, answered with unknowns because their answers need credentials. */
+const CALL_RESULTS: Readonly<Record<string, readonly string[]>> = {
+  "cloudflare:index/getZeroTrustTunnelCloudflaredToken:getZeroTrustTunnelCloudflaredToken": ["token"],
+};
+
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getCustom(): boolean;
+  getProvider(): string;
+  getDependenciesList(): string[];
+  getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+}
+
+interface Monitor {
+  registerResource(req: RegisterRequest, cb: (err: unknown, res?: { getUrn(): string }) => void): void;
+}
+
+type Settings = { getMonitor(): Monitor };
+type State = { withLocalStorage<T>(cb: () => T): T };
+type StackModule = { runInPulumiStack(init: () => Promise<unknown>): Promise<unknown> };
+type SettingsWait = { waitForRPCs(): Promise<void> };
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+const settings = require("@pulumi/pulumi/runtime/settings") as Settings & SettingsWait;
+const state = require("@pulumi/pulumi/runtime/state") as State;
+const stackModule = require("@pulumi/pulumi/runtime/stack") as StackModule;
+
+export function evaluateStack(opts: EvaluateOptions): Promise<Evaluation> {
+  const projectDir = opts.projectDir ?? PROJECT_DIR;
+  const file = stackFileName(opts.stack);
+  const text = opts.stackFileText ?? readStackFile(path.join(projectDir, file));
+  const engine = engineConfigFromStackFile(text, file);
+  const values: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(engine.values)) values[k] = decodeConfigValue(v);
+  // Validation comes first: invalid config registers no resource at all.
+  const model = loadModel({ file, stack: opts.stack, values, secureLeaves: engine.secureLeaves });
+
+  // A fresh runtime store per evaluation, so several stacks can be planned in one process.
+  return state.withLocalStorage(async () => {
+    const resources: RecordedResource[] = [];
+    await pulumi.runtime.setMocks(
+      {
+        newResource: (args) => {
+          const computed = Object.fromEntries((COMPUTED[args.type] ?? []).map((k) => [k, UNKNOWN]));
+          return { id: undefined, state: { ...computed, ...args.inputs } };
+        },
+        call: (args) => Object.fromEntries((CALL_RESULTS[args.token] ?? []).map((k) => [k, UNKNOWN])),
+      },
+      "homelab",
+      opts.stack,
+      true,
+    );
+    pulumi.runtime.setAllConfig(engine.values, engine.secretKeys);
+    recordRegistrations(settings.getMonitor(), resources);
+    let outputs: HomelabOutputs | undefined;
+    await stackModule.runInPulumiStack(async () => {
+      outputs = buildHomelab(model).outputs;
+      return undefined;
+    });
+    await settings.waitForRPCs();
+    return { stack: opts.stack, file, model, resources, outputs: outputs! };
+  });
+}
+
+function readStackFile(file: string): string {
+  if (!fs.existsSync(file)) throw new Error(`${path.basename(file)}: no such stack file in ${path.dirname(file)}`);
+  return fs.readFileSync(file, "utf8");
+}
+
+function recordRegistrations(monitor: Monitor, into: RecordedResource[]): void {
+  const original = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, cb) => {
+    original(req, (err, res) => {
+      if (!err && res) {
+        into.push({
+          urn: res.getUrn(),
+          type: req.getType(),
+          name: req.getName(),
+          custom: req.getCustom(),
+          parent: req.getParent() || undefined,
+          provider: req.getProvider() || undefined,
+          dependencies: req.getDependenciesList(),
+          inputs: req.getObject()?.toJavaScript() ?? {},
+        });
+      }
+      cb(err, res);
+    });
+  };
+}

@@ -1,0 +1,171 @@
+/**
+ * Checks that span more than one key: names that collide, ports two services
+ * both want, dependencies that cannot start. Each returns problems rather
+ * than throwing, so a user sees all of them in one run.
+ */
+import { formatPath, type ConfigProblem } from "./errors";
+import { platformContainerNames, type HomelabModel, type Service } from "./model";
+
+type Check = (model: HomelabModel) => ConfigProblem[];
+
+const svcPath = (s: Service, ...rest: PropertyKey[]): string => formatPath(["services", s.key, ...rest]);
+
+export const checkContainerNames: Check = (m) => {
+  const problems: ConfigProblem[] = [];
+  const reserved = new Set(platformContainerNames(m.features, m.monitoring.nodeExporter ?? false));
+  const seen = new Map<string, Service>();
+  for (const s of m.services) {
+    const id = `${s.host}/${s.containerName}`;
+    const first = seen.get(id);
+    if (first) {
+      problems.push({ file: m.file, path: svcPath(s, "containerName"), message: `container name "${s.containerName}" is already used by service "${first.key}" on host "${s.host}"` });
+    } else seen.set(id, s);
+    if (reserved.has(s.containerName)) {
+      problems.push({ file: m.file, path: svcPath(s, "containerName"), message: `container name "${s.containerName}" is taken by the platform's own container; rename the service or set containerName` });
+    }
+  }
+  return problems;
+};
+
+const ANY = new Set(["0.0.0.0", "::", "*"]);
+
+export const checkHostPorts: Check = (m) => {
+  const problems: ConfigProblem[] = [];
+  const taken: { host: string; ip: string; port: number; protocol: string; owner: string }[] = [];
+  for (const s of m.services) {
+    s.ports.forEach((p, i) => {
+      if (p.published === undefined) return;
+      const clash = taken.find(
+        (t) => t.host === s.host && t.port === p.published && t.protocol === p.protocol && (t.ip === p.hostIp || ANY.has(t.ip) || ANY.has(p.hostIp)),
+      );
+      if (clash) {
+        problems.push({ file: m.file, path: svcPath(s, "ports", i), message: `host port ${p.hostIp}:${p.published}/${p.protocol} on host "${s.host}" is already bound by service "${clash.owner}"` });
+      } else taken.push({ host: s.host, ip: p.hostIp, port: p.published, protocol: p.protocol, owner: s.key });
+    });
+  }
+  return problems;
+};
+
+export const checkReferences: Check = (m) => {
+  const problems: ConfigProblem[] = [];
+  const hosts = new Set(m.hosts.map((h) => h.name));
+  const networks = new Set(m.networks.map((n) => n.name));
+  const services = new Map(m.services.map((s) => [s.key, s]));
+  for (const s of m.services) {
+    if (!hosts.has(s.host)) problems.push({ file: m.file, path: svcPath(s, "host"), message: `unknown host "${s.host}" (declared: ${[...hosts].join(", ")})` });
+    s.networks.forEach((n, i) => {
+      if (!networks.has(n)) problems.push({ file: m.file, path: svcPath(s, "networks", i), message: `unknown network "${n}" (declared: ${[...networks].join(", ")})` });
+    });
+    s.dependsOn.forEach((d, i) => {
+      const target = services.get(d);
+      if (!target) problems.push({ file: m.file, path: svcPath(s, "dependsOn", i), message: `unknown service "${d}"` });
+      else if (target.host !== s.host) problems.push({ file: m.file, path: svcPath(s, "dependsOn", i), message: `"${d}" runs on host "${target.host}", not "${s.host}": start order only holds on one host` });
+    });
+    if (s.healthcheck && !["CMD", "CMD-SHELL", "NONE"].includes(s.healthcheck.tests[0])) {
+      problems.push({ file: m.file, path: svcPath(s, "healthcheck", "test"), message: `a list must start with CMD, CMD-SHELL or NONE` });
+    }
+  }
+  return problems;
+};
+
+export const checkDependencyCycles: Check = (m) => {
+  const deps = new Map(m.services.map((s) => [s.key, s.dependsOn.filter((d) => m.services.some((o) => o.key === d))]));
+  const state = new Map<string, "visiting" | "done">();
+  const cycles: string[][] = [];
+  const visit = (key: string, trail: string[]): void => {
+    if (state.get(key) === "done") return;
+    if (state.get(key) === "visiting") {
+      cycles.push([...trail.slice(trail.indexOf(key)), key]);
+      return;
+    }
+    state.set(key, "visiting");
+    for (const d of deps.get(key) ?? []) visit(d, [...trail, key]);
+    state.set(key, "done");
+  };
+  for (const s of m.services) visit(s.key, []);
+  return cycles.map((c) => ({ file: m.file, path: formatPath(["services", c[0], "dependsOn"]), message: `dependency cycle: ${c.join(" -> ")}` }));
+};
+
+export const checkVolumes: Check = (m) => {
+  const problems: ConfigProblem[] = [];
+  for (const s of m.services) {
+    const targets = new Set<string>();
+    s.volumes.forEach((v, i) => {
+      if (targets.has(v.target)) problems.push({ file: m.file, path: svcPath(s, "volumes", i), message: `container path "${v.target}" is mounted twice` });
+      targets.add(v.target);
+    });
+  }
+  return problems;
+};
+
+export const checkIngress: Check = (m) => {
+  const problems: ConfigProblem[] = [];
+  const routed = m.services.filter((s) => s.ingress);
+  const monitoringHosts = m.features.monitoring
+    ? (["grafanaHostname", "jaegerHostname", "prometheusHostname"] as const).flatMap((k) => {
+        const h = m.monitoring[k];
+        return h ? [{ path: formatPath(["monitoring", k]), hostname: h }] : [];
+      })
+    : [];
+  const all = [...routed.map((s) => ({ path: svcPath(s, "ingress", "hostname"), hostname: s.ingress!.hostname })), ...monitoringHosts];
+  if (all.length === 0) return problems;
+  if (!m.features.tunnel) {
+    for (const r of all) problems.push({ file: m.file, path: r.path, message: `a public hostname needs the tunnel: set homelab:features.tunnel to true or remove it` });
+    return problems;
+  }
+  if (!m.cloudflare) problems.push({ file: m.file, path: "homelab:cloudflare", message: "the tunnel needs accountId, zoneId and zone" });
+  const seen = new Map<string, string>();
+  for (const r of all) {
+    const zone = m.cloudflare?.zone;
+    if (zone && r.hostname !== zone && !r.hostname.endsWith(`.${zone}`)) {
+      problems.push({ file: m.file, path: r.path, message: `"${r.hostname}" is not inside the zone "${zone}"` });
+    }
+    const first = seen.get(r.hostname);
+    if (first) problems.push({ file: m.file, path: r.path, message: `hostname "${r.hostname}" is already routed by ${first}` });
+    else seen.set(r.hostname, r.path);
+  }
+  for (const s of routed) {
+    if (!s.listens.includes(s.ingress!.port)) {
+      problems.push({ file: m.file, path: svcPath(s, "ingress", "port"), message: `service does not listen on ${s.ingress!.port} (it listens on ${s.listens.join(", ") || "nothing declared"}); set port or expose` });
+    }
+  }
+  const protectedRoutes = routed.some((s) => !s.ingress!.public) || monitoringHosts.length > 0;
+  const a = m.access;
+  if (protectedRoutes && (a?.emails ?? []).length + (a?.emailDomains ?? []).length + (a?.groups ?? []).length === 0) {
+    problems.push({ file: m.file, path: "homelab:access", message: "hostnames behind Cloudflare Access need at least one allow rule (emails, emailDomains or groups)" });
+  }
+  return problems;
+};
+
+export const checkGithub: Check = (m) => {
+  const repos = m.services.filter((s) => s.repo);
+  if (!m.features.ghcr || repos.length === 0) return [];
+  const problems: ConfigProblem[] = [];
+  if (!m.github) problems.push({ file: m.file, path: "homelab:github", message: `services with a repo need github.owner and github.ghcrPat (or set homelab:features.ghcr to false)` });
+  else if (m.github.ghcrPat === undefined) problems.push({ file: m.file, path: "homelab:github.ghcrPat", message: "the PAT written to each repository's GHCR secret is missing" });
+  return problems;
+};
+
+export const checkImages: Check = (m) => {
+  const problems: ConfigProblem[] = [];
+  const requireDigest = m.release.requireDigest ?? m.profile.requireDigest;
+  if (m.release.immutableTag !== undefined) {
+    try {
+      new RegExp(m.release.immutableTag);
+    } catch {
+      problems.push({ file: m.file, path: "homelab:release.immutableTag", message: "is not a valid regular expression" });
+    }
+  }
+  for (const s of m.services) {
+    if (requireDigest && !/@sha256:[0-9a-f]{64}$/.test(s.image)) {
+      problems.push({ file: m.file, path: svcPath(s, "image"), message: `this stack requires a digest (image@sha256:...)` });
+    }
+  }
+  return problems;
+};
+
+const CHECKS: readonly Check[] = [checkContainerNames, checkHostPorts, checkReferences, checkDependencyCycles, checkVolumes, checkIngress, checkGithub, checkImages];
+
+export function crossFieldProblems(model: HomelabModel): ConfigProblem[] {
+  return CHECKS.flatMap((c) => c(model));
+}
