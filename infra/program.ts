@@ -8,7 +8,9 @@ import { DockerHost } from "../components/dockerHost";
 import { HomelabNetwork } from "../components/homelabNetwork";
 import { HomelabService } from "../components/homelabService";
 import { Watchtower } from "../components/watchtower";
+import { buildGhcrSecrets, buildIngress } from "./ingress";
 import type { HomelabModel, Service } from "./model";
+import { buildMonitoring } from "./monitoring";
 
 export interface ServiceOutput {
   readonly host: string;
@@ -136,6 +138,11 @@ export function buildHomelab(model: HomelabModel): { outputs: HomelabOutputs; bu
     }
   }
 
+  const built: Built = { hosts, networks, services };
+  const monitoring = model.features.monitoring ? buildMonitoring(model, built) : undefined;
+  if (model.features.tunnel) buildIngress(model, built, monitoring?.routes ?? []);
+  if (model.features.ghcr) buildGhcrSecrets(model);
+
   const outputs: HomelabOutputs = {
     stack: model.stack,
     profile: model.profile.name,
@@ -158,7 +165,7 @@ export function buildHomelab(model: HomelabModel): { outputs: HomelabOutputs; bu
     hosts: Object.fromEntries([...hosts].map(([k, h]) => [k, h.endpoint])),
     networks: Object.fromEntries(model.hosts.map((h) => [h.name, model.networks.filter((n) => networks.has(networkKey(h.name, n.name))).map((n) => n.name)])),
   };
-  return { outputs, built: { hosts, networks, services } };
+  return { outputs, built };
 }
 
 /** OTEL settings for a traced service, pointing at the monitoring stack's Jaeger. */

@@ -59,7 +59,7 @@ export const checkReferences: Check = (m) => {
     s.dependsOn.forEach((d, i) => {
       const target = services.get(d);
       if (!target) problems.push({ file: m.file, path: svcPath(s, "dependsOn", i), message: `unknown service "${d}"` });
-      else if (target.host !== s.host) problems.push({ file: m.file, path: svcPath(s, "dependsOn", i), message: `"${d}" runs on host "${target.host}", not "${s.host}": start order only holds on one host` });
+      else if (target.host !== s.host && hosts.has(s.host)) problems.push({ file: m.file, path: svcPath(s, "dependsOn", i), message: `"${d}" runs on host "${target.host}", not "${s.host}": start order only holds on one host` });
     });
     if (s.healthcheck && !["CMD", "CMD-SHELL", "NONE"].includes(s.healthcheck.tests[0])) {
       problems.push({ file: m.file, path: svcPath(s, "healthcheck", "test"), message: `a list must start with CMD, CMD-SHELL or NONE` });

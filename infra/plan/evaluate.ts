@@ -28,6 +28,14 @@ export interface RecordedResource {
   readonly dependencies: readonly string[];
   /** Inputs in the engine's wire form: secrets and unknowns keep their markers. */
   readonly inputs: Readonly<Record<string, unknown>>;
+  readonly options: ResourceOptionsSeen;
+}
+
+/** The resource options the engine acts on that matter for data safety and replacement. */
+export interface ResourceOptionsSeen {
+  readonly protect: boolean;
+  readonly retainOnDelete: boolean;
+  readonly deleteBeforeReplace: boolean;
 }
 
 export interface Evaluation {
@@ -69,6 +77,9 @@ interface RegisterRequest {
   getCustom(): boolean;
   getProvider(): string;
   getDependenciesList(): string[];
+  getProtect(): boolean | undefined;
+  getRetainondelete(): boolean | undefined;
+  getDeletebeforereplace(): boolean;
   getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
 }
 
@@ -142,6 +153,11 @@ function recordRegistrations(monitor: Monitor, into: RecordedResource[]): void {
           provider: req.getProvider() || undefined,
           dependencies: req.getDependenciesList(),
           inputs: req.getObject()?.toJavaScript() ?? {},
+          options: {
+            protect: req.getProtect() ?? false,
+            retainOnDelete: req.getRetainondelete() ?? false,
+            deleteBeforeReplace: req.getDeletebeforereplace(),
+          },
         });
       }
       cb(err, res);
