@@ -103,9 +103,11 @@ export function buildHomelab(model: HomelabModel): { outputs: HomelabOutputs; bu
 
   const dependedOn = new Set(model.services.flatMap((s) => s.dependsOn));
   const services = new Map<string, HomelabService>();
-  const sharedVolumes = new Map<string, Record<string, docker.Volume>>();
+  // Named volumes per host: the first service to mount one creates it, later ones mount it.
+  const volumesByHost = new Map<string, Record<string, docker.Volume>>();
   for (const s of startOrder(model.services)) {
-    const onHost = sharedVolumes.get(s.host) ?? {};
+    const onHost = volumesByHost.get(s.host) ?? {};
+    volumesByHost.set(s.host, onHost);
     const svc = new HomelabService(s.key, {
       service: s,
       stack: model.stack,
@@ -118,7 +120,7 @@ export function buildHomelab(model: HomelabModel): { outputs: HomelabOutputs; bu
       logMaxSize: model.profile.logMaxSize,
       logMaxFiles: model.profile.logMaxFiles,
     });
-    sharedVolumes.set(s.host, { ...onHost, ...svc.volumes });
+    Object.assign(onHost, svc.volumes);
     services.set(s.key, svc);
   }
 

@@ -69,7 +69,8 @@ export const checkReferences: Check = (m) => {
 };
 
 export const checkDependencyCycles: Check = (m) => {
-  const deps = new Map(m.services.map((s) => [s.key, s.dependsOn.filter((d) => m.services.some((o) => o.key === d))]));
+  const known = new Set(m.services.map((s) => s.key));
+  const deps = new Map(m.services.map((s) => [s.key, s.dependsOn.filter((d) => known.has(d))]));
   const state = new Map<string, "visiting" | "done">();
   const cycles: string[][] = [];
   const visit = (key: string, trail: string[]): void => {

@@ -209,3 +209,17 @@ it("gives each host GHCR pull credentials only as a secret", () => {
   expect(JSON.parse(auth.value as string)).toEqual([{ address: "ghcr.io", username: "pedromiravaz", password: "[secret]" }]);
   expect(named(ev("dev").resources, "laptop-docker").inputs.registryAuth ?? "[]").toBe("[]");
 });
+
+it("creates a volume two services share once, and mounts it in both", async () => {
+  const text = editStack("prod", [
+    [["homelab:services", "backup"], { image: "restic/restic:0.17.3", volumes: ["pgdata:/source:ro"], networks: ["backend"], oneShot: true }],
+  ]);
+  const { resources } = await evaluateStack({ stack: "prod", stackFileText: text });
+  const volumes = ofType(resources, VOLUME).filter((v) => v.inputs.name === "pgdata");
+  expect(volumes.map((v) => v.name)).toEqual(["postgres-pgdata-volume"]);
+  const backup = named(resources, "backup-container");
+  expect(backup.inputs.volumes).toEqual([{ volumeName: "pgdata", containerPath: "/source", readOnly: true }]);
+  expect(backup.dependencies).toContain(volumes[0].urn);
+  expect(backup.inputs.restart).toBe("no");
+  expect(backup.inputs.mustRun).toBe(false);
+});
