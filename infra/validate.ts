@@ -5,6 +5,7 @@
  */
 import { formatPath, type ConfigProblem } from "./errors";
 import { platformContainerNames, type HomelabModel, type Service } from "./model";
+import { MONITORING_VOLUMES } from "./monitoring/layout";
 
 type Check = (model: HomelabModel) => ConfigProblem[];
 
@@ -165,7 +166,55 @@ export const checkImages: Check = (m) => {
   return problems;
 };
 
-const CHECKS: readonly Check[] = [checkContainerNames, checkHostPorts, checkReferences, checkDependencyCycles, checkVolumes, checkIngress, checkGithub, checkImages];
+/**
+ * Monitoring placement: its host exists, its UI ports are free, traced
+ * services can reach Jaeger by name, its volumes are its own, and the tunnel
+ * connector can reach the UIs it routes to.
+ */
+export const checkMonitoring: Check = (m) => {
+  if (!m.features.monitoring) return [];
+  const problems: ConfigProblem[] = [];
+  const at = (...rest: PropertyKey[]): string => formatPath(["monitoring", ...rest]);
+  const hosts = m.hosts.map((h) => h.name);
+  const host = m.monitoring.host ?? hosts[0];
+  if (m.monitoring.host !== undefined && !hosts.includes(m.monitoring.host)) {
+    problems.push({ file: m.file, path: at("host"), message: `unknown host "${m.monitoring.host}" (declared: ${hosts.join(", ")})` });
+    // Everything below is relative to that host; one problem is enough.
+    return problems;
+  }
+  const uiPorts = (["grafanaPort", "jaegerPort", "prometheusPort"] as const).flatMap((k) => (m.monitoring[k] === undefined ? [] : [{ key: k, port: m.monitoring[k]! }]));
+  uiPorts.forEach((u, i) => {
+    const twin = uiPorts.slice(0, i).find((o) => o.port === u.port);
+    if (twin) problems.push({ file: m.file, path: at(u.key), message: `host port ${u.port} is already used by monitoring.${twin.key}` });
+    // The UIs bind where buildMonitoring binds them: the profile's address, loopback if that means all interfaces.
+    const bind = ANY.has(m.profile.defaultBindAddress) ? "127.0.0.1" : m.profile.defaultBindAddress;
+    const svc = m.services.find((s) => s.host === host && s.ports.some((p) => p.published === u.port && p.protocol === "tcp" && (p.hostIp === bind || ANY.has(p.hostIp))));
+    if (svc) problems.push({ file: m.file, path: at(u.key), message: `host port ${u.port} on host "${host}" is already bound by service "${svc.key}"` });
+  });
+  for (const s of m.services) {
+    if (s.tracing && (s.host !== host || !s.networks.includes(m.defaultNetwork))) {
+      problems.push({
+        file: m.file,
+        path: svcPath(s, "tracing"),
+        message: `traces go to http://jaeger:4317, which only resolves on network "${m.defaultNetwork}" of host "${host}"; add the network, move the service or turn tracing off`,
+      });
+    }
+    if (s.host !== host) continue;
+    s.volumes.forEach((v, i) => {
+      if (v.type === "volume" && (Object.values(MONITORING_VOLUMES) as string[]).includes(v.source)) {
+        problems.push({ file: m.file, path: svcPath(s, "volumes", i), message: `volume "${v.source}" belongs to the monitoring stack on host "${host}"; choose another name` });
+      }
+    });
+  }
+  const routed = (["grafanaHostname", "jaegerHostname", "prometheusHostname"] as const).filter((k) => m.monitoring[k] !== undefined);
+  const connector = m.cloudflare?.host ?? hosts[0];
+  if (m.features.tunnel && routed.length > 0 && connector !== host) {
+    problems.push({ file: m.file, path: at(routed[0]), message: `the tunnel connector runs on host "${connector}" but monitoring on "${host}": it could not reach the UI by container name` });
+  }
+  return problems;
+};
+
+const CHECKS: readonly Check[] = [checkContainerNames, checkHostPorts, checkReferences, checkDependencyCycles, checkVolumes, checkIngress, checkGithub, checkImages, checkMonitoring];
 
 export function crossFieldProblems(model: HomelabModel): ConfigProblem[] {
   return CHECKS.flatMap((c) => c(model));

@@ -52,7 +52,7 @@ export function grafanaDatasources(urls: BackendUrls): DatasourceFile {
 }
 
 export function grafanaDatasourcesYaml(urls: BackendUrls): string {
-  return stringify(grafanaDatasources(urls));
+  return stringify(grafanaDatasources(urls), { lineWidth: 0 });
 }
 
 export function grafanaDashboardProviderYaml(): string {

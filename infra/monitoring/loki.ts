@@ -28,5 +28,5 @@ export function lokiConfig(retentionDays: number): Record<string, unknown> {
 }
 
 export function lokiYaml(retentionDays: number): string {
-  return stringify(lokiConfig(retentionDays));
+  return stringify(lokiConfig(retentionDays), { lineWidth: 0 });
 }

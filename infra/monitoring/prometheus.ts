@@ -46,5 +46,6 @@ export function prometheusYaml(plan: ScrapePlan, opts: PrometheusOptions): strin
     for (const s of plan.skipped) lines.push(`   ${s.service}: ${s.reason}`);
   }
   doc.commentBefore = lines.join("\n");
-  return doc.toString();
+  // lineWidth 0: PromQL stays on one line, as a reader greps for it.
+  return doc.toString({ lineWidth: 0 });
 }

@@ -1,0 +1,165 @@
+import { parse, parseDocument } from "yaml";
+import { platformService, type Service } from "../../infra/model";
+import { alertRules, alertRulesYaml, type RuleFile } from "../../infra/monitoring/alerts";
+import { alloyConfig, shipperBlocks } from "../../infra/monitoring/alloy";
+import { containerHealthDashboard, grafanaDashboardProviderYaml, grafanaDatasources, grafanaDatasourcesYaml, GRAFANA_DASHBOARD_DIR } from "../../infra/monitoring/grafana";
+import { lokiConfig } from "../../infra/monitoring/loki";
+import { prometheusConfig, prometheusYaml, PROMETHEUS_RULES_FILE, type PrometheusConfig } from "../../infra/monitoring/prometheus";
+import { scrapePlan } from "../../infra/monitoring/targets";
+import { parseAlloy } from "./alloyParse";
+
+const svc = (key: string, over: Partial<Service> = {}): Service =>
+  platformService({ key, image: `example/${key}:1.0`, host: "server", networks: ["net"], ...over });
+
+const scope = { host: "server", network: "net", nodeExporter: false };
+const jobsOf = (cfg: PrometheusConfig): Record<string, string[]> =>
+  Object.fromEntries(cfg.scrape_configs.map((c) => [c.job_name, c.static_configs.flatMap((s) => s.targets)]));
+
+describe("scrapePlan", () => {
+  const services = [
+    svc("api", { containerName: "api-main", metrics: { port: 8000, path: "/metrics" } }),
+    svc("db"),
+    svc("remote", { host: "other", metrics: { port: 9000, path: "/m" } }),
+    svc("hidden", { networks: ["backend"], metrics: { port: 9000, path: "/m" } }),
+  ];
+
+  it("scrapes a service with metrics by container name and port, and skips what Prometheus cannot reach", () => {
+    const plan = scrapePlan(services, scope);
+    const api = plan.jobs.find((j) => j.job === "api");
+    expect(api).toEqual({ job: "api", address: "api-main:8000", path: "/metrics", kind: "service" });
+    expect(plan.jobs.map((j) => j.job)).not.toContain("db");
+    expect(plan.jobs.map((j) => j.job)).not.toContain("remote");
+    expect(plan.jobs.map((j) => j.job)).not.toContain("hidden");
+    expect(plan.skipped.map((s) => s.service).sort()).toEqual(["hidden", "remote"]);
+    expect(plan.skipped.find((s) => s.service === "remote")!.reason).toMatch(/host "other"/);
+  });
+
+  it("always scrapes Prometheus and cAdvisor; node-exporter only when enabled", () => {
+    const off = scrapePlan([], scope).jobs.map((j) => j.address);
+    expect(off).toEqual(expect.arrayContaining(["prometheus:9090", "cadvisor:8080"]));
+    expect(off).not.toContain("node-exporter:9100");
+    expect(scrapePlan([], { ...scope, nodeExporter: true }).jobs.map((j) => j.address)).toContain("node-exporter:9100");
+  });
+});
+
+describe("prometheus config", () => {
+  const plan = scrapePlan([svc("api", { metrics: { port: 8000, path: "/prom" } }), svc("remote", { host: "other", metrics: { port: 1, path: "/" } })], scope);
+
+  it("round-trips through YAML with one job per target and the rules file", () => {
+    const cfg = parse(prometheusYaml(plan, { stack: "dev" })) as PrometheusConfig;
+    expect(cfg).toEqual(prometheusConfig(plan, { stack: "dev" }));
+    expect(jobsOf(cfg).api).toEqual(["api:8000"]);
+    expect(cfg.scrape_configs.find((c) => c.job_name === "api")!.metrics_path).toBe("/prom");
+    expect(cfg.rule_files).toEqual([PROMETHEUS_RULES_FILE]);
+    expect(cfg.global.external_labels.stack).toBe("dev");
+  });
+
+  it("names the skipped services in a comment", () => {
+    const doc = parseDocument(prometheusYaml(plan, { stack: "dev" }));
+    expect(doc.commentBefore).toMatch(/remote: runs on host "other"/);
+  });
+});
+
+describe("alert rules", () => {
+  const plan = scrapePlan([svc("api", { metrics: { port: 8000, path: "/metrics" } })], scope);
+  const rules = (nodeExporter: boolean): RuleFile => parse(alertRulesYaml(plan, { diskAlertPercent: 75, errorRateAlert: 0.1, nodeExporter })) as RuleFile;
+  const all = (f: RuleFile) => f.groups.flatMap((g) => g.rules);
+
+  it("has one ServiceDown per scrape job", () => {
+    const down = all(rules(false)).filter((r) => r.alert === "ServiceDown");
+    expect(down.map((r) => r.expr).sort()).toEqual(plan.jobs.map((j) => `up{job="${j.job}"} == 0`).sort());
+  });
+
+  it("counts container restarts over 15 minutes from cAdvisor", () => {
+    const r = all(rules(false)).find((x) => x.alert === "ContainerRestarting")!;
+    expect(r.expr).toContain("changes(container_start_time_seconds");
+    expect(r.expr).toContain("[15m]");
+    expect(r.expr).toMatch(/> 3$/);
+  });
+
+  it("measures disk from node-exporter when it runs, else from cAdvisor, at the configured percent", () => {
+    const withNode = all(rules(true)).find((x) => x.alert === "DiskUsageHigh")!.expr;
+    const without = all(rules(false)).find((x) => x.alert === "DiskUsageHigh")!.expr;
+    expect(withNode).toContain("node_filesystem_avail_bytes");
+    expect(without).toContain("container_fs_usage_bytes");
+    expect(without).toContain("container_fs_limit_bytes");
+    for (const e of [withNode, without]) expect(e).toMatch(/> 75$/);
+  });
+
+  it("has an error-rate rule per service with metrics, not per platform job", () => {
+    const err = all(rules(false)).filter((x) => x.alert === "HighErrorRate");
+    expect(err).toHaveLength(1);
+    expect(err[0].labels.job).toBe("api");
+    expect(err[0].expr).toContain('http_requests_total{job="api",status=~"5.."}');
+    expect(err[0].expr).toMatch(/> 0.1$/);
+  });
+
+  it("uses the documented defaults when built directly", () => {
+    const r = alertRules(plan, { diskAlertPercent: 80, errorRateAlert: 0.05, nodeExporter: false });
+    expect(r.groups.map((g) => g.name)).toEqual(["homelab-availability", "homelab-containers", "homelab-errors"]);
+  });
+});
+
+describe("grafana provisioning", () => {
+  it("provisions Prometheus (default), Loki and Jaeger", () => {
+    const urls = { prometheus: "http://prometheus:9090", loki: "http://loki:3100", jaeger: "http://jaeger:16686" };
+    const parsed = parse(grafanaDatasourcesYaml(urls)) as ReturnType<typeof grafanaDatasources>;
+    expect(parsed.apiVersion).toBe(1);
+    const byType = Object.fromEntries(parsed.datasources.map((d) => [d.type, d]));
+    expect(byType.prometheus.url).toBe(urls.prometheus);
+    expect(byType.loki.url).toBe(urls.loki);
+    expect(byType.jaeger.url).toBe(urls.jaeger);
+    expect(parsed.datasources.filter((d) => d.isDefault).map((d) => d.type)).toEqual(["prometheus"]);
+  });
+
+  it("loads dashboards from the directory the dashboard file goes to", () => {
+    const p = parse(grafanaDashboardProviderYaml()) as { providers: { type: string; options: { path: string } }[] };
+    expect(p.providers[0]).toMatchObject({ type: "file", options: { path: GRAFANA_DASHBOARD_DIR } });
+  });
+
+  it("has a container health dashboard with CPU, memory and restarts from cAdvisor", () => {
+    const d = containerHealthDashboard();
+    const exprs = d.panels.flatMap((p) => p.targets.map((t) => t.expr));
+    expect(exprs.some((e) => e.includes("container_cpu_usage_seconds_total"))).toBe(true);
+    expect(exprs.some((e) => e.includes("container_memory_working_set_bytes"))).toBe(true);
+    expect(exprs.some((e) => e.includes("container_start_time_seconds"))).toBe(true);
+    expect(new Set(d.panels.map((p) => p.id)).size).toBe(d.panels.length);
+    expect(d.panels.every((p) => p.datasource.uid === "prometheus")).toBe(true);
+  });
+});
+
+describe("loki config", () => {
+  it("keeps logs for the retention period with the compactor enforcing it", () => {
+    const c = lokiConfig(7) as { limits_config: { retention_period: string }; compactor: { retention_enabled: boolean } };
+    expect(c.limits_config.retention_period).toBe("168h");
+    expect(c.compactor.retention_enabled).toBe(true);
+  });
+});
+
+describe("alloy config", () => {
+  const input = { stack: "dev", dockerHost: "unix:///var/run/docker.sock", lokiUrl: "http://loki:3100" };
+
+  it("renders what it was built from (parsed back)", () => {
+    const parsed = parseAlloy(alloyConfig(input));
+    const norm = (b: ReturnType<typeof shipperBlocks>[number]): unknown => ({
+      name: b.name,
+      label: b.label,
+      attributes: b.attributes,
+      blocks: b.blocks.map(norm),
+    });
+    expect(parsed).toEqual(shipperBlocks(input).map(norm));
+  });
+
+  it("discovers this stack's containers through the socket and ships to Loki", () => {
+    const blocks = parseAlloy(alloyConfig(input));
+    const find = (name: string) => blocks.find((b) => b.name === name)!;
+    expect(find("discovery.docker").attributes.host).toBe("unix:///var/run/docker.sock");
+    expect(find("discovery.docker").blocks[0].attributes.values).toEqual(["homelab.stack=dev"]);
+    const source = find("loki.source.docker");
+    expect(source.attributes.targets).toEqual({ ref: "discovery.docker.containers.targets" });
+    expect(source.attributes.forward_to).toEqual([{ ref: "loki.write.default.receiver" }]);
+    const write = find("loki.write");
+    expect(write.label).toBe("default");
+    expect(write.blocks.find((b) => b.name === "endpoint")!.attributes.url).toBe("http://loki:3100/loki/api/v1/push");
+  });
+});
