@@ -45,8 +45,9 @@ export class Watchtower extends pulumi.ComponentResource {
       image: args.image ?? WATCHTOWER_IMAGE,
       networks: ["default"],
       command,
-      // Watchtower restarts containers, so it needs the socket writable; the policy pack allow-lists it.
-      volumes: [{ type: "bind", source: "/var/run/docker.sock", target: "/var/run/docker.sock", readOnly: false }],
+      // Read-only still lets Watchtower drive the Docker API (connecting to a socket is not a write to the
+      // mount); it keeps the bind consistent with the no-sensitive-mounts policy, which allow-lists the image.
+      volumes: [{ type: "bind", source: "/var/run/docker.sock", target: "/var/run/docker.sock", readOnly: true }],
       memoryMb: 128,
     });
     this.service = new HomelabService(

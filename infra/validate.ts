@@ -214,7 +214,58 @@ export const checkMonitoring: Check = (m) => {
   return problems;
 };
 
-const CHECKS: readonly Check[] = [checkContainerNames, checkHostPorts, checkReferences, checkDependencyCycles, checkVolumes, checkIngress, checkGithub, checkImages, checkMonitoring];
+/** Monitoring UIs the tunnel may route, by the route key buildMonitoring gives them. */
+const MONITORING_ROUTE_KEYS = { grafana: "grafanaHostname", jaeger: "jaegerHostname", prometheus: "prometheusHostname" } as const;
+
+/**
+ * The tunnel connector can reach what it routes: it runs on one host, on the
+ * default network, and finds containers by name there. Route names are unique.
+ */
+export const checkTunnel: Check = (m) => {
+  if (!m.features.tunnel) return [];
+  const problems: ConfigProblem[] = [];
+  const hosts = m.hosts.map((h) => h.name);
+  const host = m.cloudflare?.host ?? hosts[0];
+  if (m.cloudflare?.host !== undefined && !hosts.includes(m.cloudflare.host)) {
+    problems.push({ file: m.file, path: "homelab:cloudflare.host", message: `unknown host "${m.cloudflare.host}" (declared: ${hosts.join(", ")})` });
+    // Everything below is relative to that host; one problem is enough.
+    return problems;
+  }
+  for (const s of m.services) {
+    if (!s.ingress) continue;
+    if (s.host !== host) {
+      problems.push({
+        file: m.file,
+        path: svcPath(s, "ingress"),
+        message: `the tunnel connector runs on host "${host}" but this service on "${s.host}": cloudflared reaches containers by name on its own host only; move the service or set homelab:cloudflare.host`,
+      });
+    } else if (!s.networks.includes(m.defaultNetwork)) {
+      problems.push({
+        file: m.file,
+        path: svcPath(s, "networks"),
+        message: `the tunnel connector is on network "${m.defaultNetwork}" only: add it to this service's networks so cloudflared can reach "${s.containerName}"`,
+      });
+    }
+    const ui = MONITORING_ROUTE_KEYS[s.key as keyof typeof MONITORING_ROUTE_KEYS];
+    if (ui !== undefined && m.features.monitoring && m.monitoring[ui] !== undefined) {
+      problems.push({ file: m.file, path: svcPath(s, "ingress"), message: `the monitoring UI routed by homelab:monitoring.${ui} already uses the route name "${s.key}"; rename the service` });
+    }
+  }
+  return problems;
+};
+
+/** The GitHub provider writes under github.owner only, so every repository must be there. */
+export const checkGhcrRepos: Check = (m) => {
+  if (!m.features.ghcr || !m.github) return [];
+  const owner = m.github.owner;
+  return m.services.flatMap((s) => {
+    const repoOwner = s.repo?.split("/")[0];
+    if (repoOwner === undefined || repoOwner.toLowerCase() === owner.toLowerCase()) return [];
+    return [{ file: m.file, path: svcPath(s, "repo"), message: `repository owner "${repoOwner}" is not homelab:github.owner "${owner}": the secret is written under "${owner}" only` }];
+  });
+};
+
+const CHECKS: readonly Check[] = [checkContainerNames, checkHostPorts, checkReferences, checkDependencyCycles, checkVolumes, checkIngress, checkGithub, checkImages, checkMonitoring, checkTunnel, checkGhcrRepos];
 
 export function crossFieldProblems(model: HomelabModel): ConfigProblem[] {
   return CHECKS.flatMap((c) => c(model));

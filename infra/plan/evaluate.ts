@@ -54,7 +54,7 @@ export interface EvaluateOptions {
 }
 
 /** Outputs that a provider computes on create: unknown during a preview, never invented. */
-const COMPUTED: Readonly<Record<string, readonly string[]>> = {
+export const COMPUTED: Readonly<Record<string, readonly string[]>> = {
   "docker:index/remoteImage:RemoteImage": ["imageId", "repoDigest"],
   "docker:index/container:Container": ["network_datas", "exitCode"],
   "docker:index/network:Network": ["scope"],
@@ -63,10 +63,14 @@ const COMPUTED: Readonly<Record<string, readonly string[]>> = {
   "cloudflare:index/zeroTrustTunnelCloudflared:ZeroTrustTunnelCloudflared": ["accountTag", "createdAt", "status"],
   "cloudflare:index/dnsRecord:DnsRecord": ["createdOn", "modifiedOn"],
   "cloudflare:index/zeroTrustAccessApplication:ZeroTrustAccessApplication": ["aud"],
+  "cloudflare:index/zeroTrustTunnelCloudflaredConfig:ZeroTrustTunnelCloudflaredConfig": ["createdAt", "version"],
+  "cloudflare:index/zeroTrustAccessPolicy:ZeroTrustAccessPolicy": ["appCount", "createdAt", "updatedAt", "reusable"],
+  "random:index/randomBytes:RandomBytes": ["base64", "hex"],
+  "github:index/actionsSecret:ActionsSecret": ["createdAt", "updatedAt", "remoteUpdatedAt", "repositoryId"],
 };
 
 /** Data sources the program calls, answered with unknowns because their answers need credentials. */
-const CALL_RESULTS: Readonly<Record<string, readonly string[]>> = {
+export const CALL_RESULTS: Readonly<Record<string, readonly string[]>> = {
   "cloudflare:index/getZeroTrustTunnelCloudflaredToken:getZeroTrustTunnelCloudflaredToken": ["token"],
 };
 

@@ -121,10 +121,10 @@ describe("homelab", () => {
     }
   });
 
-  it("runs Watchtower in opt-in mode with the Docker socket", () => {
+  it("runs Watchtower in opt-in mode with the Docker socket mounted read-only", () => {
     const w = named(ev("homelab").resources, "server-watchtower-service-container");
     expect(input<string[]>(w, "command")).toEqual(expect.arrayContaining(["--label-enable", "--interval", "300"]));
-    expect(input(w, "volumes")).toEqual([{ hostPath: "/var/run/docker.sock", containerPath: "/var/run/docker.sock", readOnly: false }]);
+    expect(input(w, "volumes")).toEqual([{ hostPath: "/var/run/docker.sock", containerPath: "/var/run/docker.sock", readOnly: true }]);
   });
 
   it("exports container name, internal URL, host bindings and public hostname per service", () => {

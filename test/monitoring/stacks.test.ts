@@ -230,7 +230,7 @@ describe("the model drives monitoring", () => {
   it("registers none of it when monitoring is switched off", async () => {
     const text = editStack("homelab", [[["homelab:features"], { monitoring: false }], [["homelab:monitoring"], undefined]]);
     const e = await evaluateStack({ stack: "homelab", stackFileText: text });
-    expect(e.resources.filter((r) => r.type === MONITORING_TYPE || r.name.startsWith("monitoring-") || r.type.startsWith("random:"))).toEqual([]);
+    expect(e.resources.filter((r) => r.type === MONITORING_TYPE || r.name.startsWith("monitoring-") || (r.type.startsWith("random:") && r.parent?.includes(MONITORING_TYPE)))).toEqual([]);
     const names = ofType(e.resources, CONTAINER).map((c) => c.inputs.name);
     for (const n of [...CORE, "node-exporter"]) expect(names).not.toContain(n);
     for (const s of e.model.services) expect(plainEnv(named(e.resources, `${s.key}-container`)).OTEL_EXPORTER_OTLP_ENDPOINT).toBeUndefined();

@@ -1,0 +1,126 @@
+/**
+ * `npm run promote -- --from dev --to homelab [--services a,b] [--dry-run] [--force]`
+ * `npm run promote -- --status`
+ *
+ * A thin shell over infra/promote: argument parsing, printing and exit codes.
+ * Exit codes: 0 promoted or nothing to do, 1 refused (rules or plan gate),
+ * 2 bad arguments or a bad stack file.
+ */
+import * as path from "path";
+import { Command, CommanderError } from "commander";
+import { ConfigError } from "../errors";
+import { formatPromoteReport, formatStatus, promote, promotionStatus, type PlanGate } from "../promote";
+
+export interface CliIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+}
+
+export interface CliDeps {
+  /** Loaded only when a promotion reaches the gate, so --status and bad arguments stay fast. */
+  readonly loadGate?: () => Promise<PlanGate>;
+}
+
+const DEFAULT_PROJECT_DIR = path.resolve(__dirname, "..", "..");
+
+async function loadRealGate(): Promise<PlanGate> {
+  const plan = await import("../plan/index");
+  return plan.planGate;
+}
+
+interface Options {
+  from?: string;
+  to?: string;
+  services?: string;
+  dryRun?: boolean;
+  force?: boolean;
+  status?: boolean;
+  projectDir: string;
+}
+
+export async function runPromoteCli(argv: readonly string[], io: CliIo = defaultIo, deps: CliDeps = {}): Promise<number> {
+  const program = new Command("promote")
+    .description("Copy immutable image references from one stack file to the next in the promotion order.")
+    .option("--from <stack>", "stack whose images are promoted")
+    .option("--to <stack>", "stack file that receives them")
+    .option("--services <list>", "comma-separated services to promote (default: every service both stacks have)")
+    .option("--dry-run", "show the change and run the plan gate, write nothing")
+    .option("--force", "allow a target that is not next after the source in the promotion order")
+    .option("--status", "show each service's image per stack and which stacks are behind")
+    .option("--project-dir <dir>", "folder holding the Pulumi.<stack>.yaml files", DEFAULT_PROJECT_DIR)
+    .allowExcessArguments(false)
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+
+  let opts: Options;
+  try {
+    program.parse([...argv], { from: "user" });
+    opts = program.opts<Options>();
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
+    throw err;
+  }
+
+  const problems: string[] = [];
+  if (opts.status) {
+    for (const flag of ["from", "to", "services", "dryRun", "force"] as const) {
+      if (opts[flag] !== undefined) problems.push(`--status cannot be combined with --${flag === "dryRun" ? "dry-run" : flag}`);
+    }
+  } else {
+    if (opts.from === undefined) problems.push("--from <stack> is required (or use --status)");
+    if (opts.to === undefined) problems.push("--to <stack> is required (or use --status)");
+  }
+  if (problems.length > 0) {
+    io.stderr(`error: ${problems.join("\n       ")}\n`);
+    return 2;
+  }
+
+  try {
+    if (opts.status) {
+      io.stdout(formatStatus(promotionStatus(opts.projectDir)));
+      return 0;
+    }
+    const gate: PlanGate = async (stack, text) => {
+      const real = await (deps.loadGate ?? loadRealGate)();
+      return real(stack, text);
+    };
+    const report = await promote(
+      {
+        from: opts.from!,
+        to: opts.to!,
+        services: opts.services?.split(","),
+        dryRun: opts.dryRun ?? false,
+        force: opts.force ?? false,
+        projectDir: opts.projectDir,
+      },
+      { gate },
+    );
+    (report.exitCode === 0 ? io.stdout : io.stderr)(formatPromoteReport(report));
+    return report.exitCode;
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      io.stderr(`error: ${err.message}\n`);
+      return 2;
+    }
+    // Anything else (a failed write, say) already left the stack file as it was; say so without a trace.
+    io.stderr(`error: ${err instanceof Error ? err.message : String(err)}\nnothing was written\n`);
+    return 1;
+  }
+}
+
+const defaultIo: CliIo = {
+  stdout: (t) => process.stdout.write(t),
+  stderr: (t) => process.stderr.write(t),
+};
+
+if (require.main === module) {
+  runPromoteCli(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

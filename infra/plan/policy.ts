@@ -1,0 +1,147 @@
+/**
+ * Runs the policy pack over a plan's resources through the analyzer gRPC
+ * protocol, the way `pulumi preview --policy-pack` does: every resource goes
+ * through Analyze, then the whole stack through AnalyzeStack. The pack is
+ * started once and reconfigured per stack (the engine's Configure call).
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { ConfigError, UsageError } from "../errors";
+import {
+  loadPolicyPackConfig,
+  PolicyConfigError,
+  startPolicyPack,
+  stackPolicyConfigPath,
+  type AnalyzerResourceInput,
+  type PolicyDiagnostic,
+  type PolicyPackClient,
+  type PolicyPackConfig,
+} from "./analyzer";
+import type { RecordedResource } from "./evaluate";
+import { PROJECT_NAME } from "./project";
+
+/** The policy pack shipped with the program. */
+export const DEFAULT_PACK_DIR = path.resolve(__dirname, "..", "..", "policies");
+
+export type ViolationLevel = "mandatory" | "advisory" | "remediate";
+
+export interface Violation {
+  readonly policy: string;
+  readonly level: ViolationLevel;
+  readonly urn: string;
+  readonly message: string;
+}
+
+export interface PolicyResult {
+  readonly pack: { readonly name: string; readonly version: string };
+  /** The policy config file applied, relative to the pack directory. */
+  readonly configFile: string;
+  readonly violations: readonly Violation[];
+}
+
+/** The analyzer's view of a recorded resource: wire-form inputs, provider reference, options. */
+export function analyzerInput(r: RecordedResource): AnalyzerResourceInput {
+  return {
+    urn: r.urn,
+    type: r.type,
+    name: r.name,
+    properties: r.inputs,
+    parent: r.parent,
+    provider: r.provider,
+    dependencies: r.dependencies,
+    options: { protect: r.options.protect, deleteBeforeReplace: r.options.deleteBeforeReplace, parent: r.parent },
+  };
+}
+
+/**
+ * The stack's policy config: policies/config/<stack>.json, else the file of
+ * the stack's profile (a new stack named `staging` on the prod profile gets prod's rules).
+ */
+export function policyConfigFile(packDir: string, stack: string, profile: string): string {
+  const own = stackPolicyConfigPath(packDir, stack);
+  if (fs.existsSync(own)) return own;
+  const byProfile = stackPolicyConfigPath(packDir, profile);
+  if (fs.existsSync(byProfile)) return byProfile;
+  throw new UsageError(`${path.relative(process.cwd(), own)}: no policy config for stack "${stack}" (nor for its profile "${profile}")`);
+}
+
+function level(d: PolicyDiagnostic): ViolationLevel {
+  return d.enforcementLevel === "mandatory" ? "mandatory" : d.enforcementLevel === "remediate" ? "remediate" : "advisory";
+}
+
+function toViolations(diags: readonly PolicyDiagnostic[]): Violation[] {
+  const seen = new Set<string>();
+  const out: Violation[] = [];
+  for (const d of diags) {
+    if (d.enforcementLevel === "disabled") continue;
+    const v: Violation = { policy: d.policyName, level: level(d), urn: d.urn, message: d.message.trim() };
+    const key = `${v.policy}\0${v.urn}\0${v.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(v);
+  }
+  const rank: Record<ViolationLevel, number> = { mandatory: 0, remediate: 1, advisory: 2 };
+  return out.sort((a, b) => rank[a.level] - rank[b.level] || a.policy.localeCompare(b.policy) || a.urn.localeCompare(b.urn));
+}
+
+export interface PolicyRunnerOptions {
+  readonly packDir?: string;
+  /** Unary Analyze calls in flight at once. */
+  readonly concurrency?: number;
+}
+
+/** One policy pack process, shared by every stack a CLI run plans. */
+export class PolicyRunner {
+  private client: Promise<PolicyPackClient> | undefined;
+  readonly packDir: string;
+  private readonly concurrency: number;
+
+  constructor(opts: PolicyRunnerOptions = {}) {
+    this.packDir = path.resolve(opts.packDir ?? DEFAULT_PACK_DIR);
+    this.concurrency = opts.concurrency ?? 16;
+  }
+
+  /** Started on first use, so a run that stops at invalid config never starts the pack. */
+  private start(stack: string): Promise<PolicyPackClient> {
+    this.client ??= startPolicyPack({ packDir: this.packDir, stack: { stack, project: PROJECT_NAME, dryRun: true } });
+    return this.client;
+  }
+
+  /** Loads the stack's policy config; bad config is the user's to fix (exit 2). */
+  async configFor(stack: string, profile: string): Promise<{ file: string; config: PolicyPackConfig }> {
+    const file = policyConfigFile(this.packDir, stack, profile);
+    const client = await this.start(stack);
+    try {
+      return { file, config: loadPolicyPackConfig(file, client.info.policies.map((p) => p.name)) };
+    } catch (err) {
+      if (err instanceof PolicyConfigError) {
+        throw new ConfigError([{ file: path.relative(process.cwd(), file) || file, path: "", message: err.message.replace(`${file}: `, "") }]);
+      }
+      throw err;
+    }
+  }
+
+  async analyze(stack: string, profile: string, resources: readonly RecordedResource[]): Promise<PolicyResult> {
+    const { file, config } = await this.configFor(stack, profile);
+    const client = await this.start(stack);
+    await client.configure(config);
+    const inputs = resources.map(analyzerInput);
+    const [perResource, whole] = await Promise.all([client.analyzeAll(inputs, { concurrency: this.concurrency }), client.analyzeStack(inputs)]);
+    return {
+      pack: { name: client.info.name, version: client.info.version },
+      configFile: path.relative(this.packDir, file),
+      violations: toViolations([...perResource, ...whole]),
+    };
+  }
+
+  /** The running client (starting it if needed), for the benchmark. */
+  async raw(stack: string): Promise<PolicyPackClient> {
+    return this.start(stack);
+  }
+
+  async close(): Promise<void> {
+    const c = this.client;
+    this.client = undefined;
+    if (c) await c.then((x) => x.close(), () => undefined);
+  }
+}

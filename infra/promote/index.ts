@@ -1,0 +1,15 @@
+export { checkImmutable, DEFAULT_IMMUTABLE_TAG, splitImageRef, type ImageRefParts, type Mutability } from "./images";
+export {
+  formatPromoteReport,
+  orderProblem,
+  promote,
+  type GateResult,
+  type GateViolation,
+  type ImageChange,
+  type PlanGate,
+  type PromoteDeps,
+  type PromoteOutcome,
+  type PromoteReport,
+  type PromoteRequest,
+} from "./promote";
+export { formatStatus, promotionStatus, type StatusReport, type StatusRow, type StatusStack } from "./status";

@@ -1,0 +1,69 @@
+import * as path from "path";
+import { resolveContainerImage } from "../lib/container";
+import { imageMatches, imageName } from "../lib/image";
+import { schema, stackRule, TYPES } from "../lib/policy";
+import { bool, Props, records, str } from "../lib/values";
+
+export const DOCKER_SOCKETS = ["/var/run/docker.sock", "/run/docker.sock"];
+export const SENSITIVE_PATHS = ["/", "/etc", "/proc", "/sys", "/root", "/boot", "/dev", "/run", "/var/run", "/var/lib/docker", "/usr", "/lib", "/bin", "/sbin"];
+
+/** Host agents that need read-only views of the host: updater, container metrics, log shippers, node metrics. */
+export const ALLOWED_HOST_AGENTS = ["containrrr/watchtower", "gcr.io/cadvisor/cadvisor", "grafana/alloy", "grafana/promtail", "prom/node-exporter"];
+
+export interface NoSensitiveMountsConfig {
+    allowedImages: string[];
+    extraSensitivePaths: string[];
+}
+
+const under = (p: string, base: string) => p === base || (base !== "/" && p.startsWith(`${base}/`));
+
+/** Bind sources of a container, with whether each is read-only; named volumes and unknowns are left out. */
+function binds(props: Props): { source: string; readOnly: boolean }[] {
+    const out: { source: string; readOnly: boolean }[] = [];
+    for (const v of records(props["volumes"])) {
+        const host = str(v["hostPath"]);
+        if (typeof host === "string") out.push({ source: host, readOnly: bool(v["readOnly"]) === true });
+    }
+    for (const m of records(props["mounts"])) {
+        const source = str(m["source"]);
+        if (str(m["type"]) === "bind" && typeof source === "string") out.push({ source, readOnly: bool(m["readOnly"]) === true });
+    }
+    return out;
+}
+
+export const noSensitiveMounts = stackRule<NoSensitiveMountsConfig>({
+    name: "no-sensitive-mounts",
+    description: "Only allow-listed images may bind-mount the Docker socket or sensitive host paths, and only read-only.",
+    remediationSteps:
+        "Use a named volume or a dedicated data directory instead. If the service is a trusted host agent, add its image to " +
+        "`allowedImages` in policies/config/<stack>.json and mount read-only. Note `:ro` on docker.sock does not limit the Docker API; " +
+        "the allow-list is the real control.",
+    severity: "critical",
+    configSchema: {
+        properties: {
+            allowedImages: schema.strings(ALLOWED_HOST_AGENTS, "Images that may mount sensitive paths read-only."),
+            extraSensitivePaths: schema.strings([], "More host paths to protect."),
+        },
+    },
+    defaults: { allowedImages: ALLOWED_HOST_AGENTS, extraSensitivePaths: [] },
+    check: (resources, config, report) => {
+        const sensitive = [...SENSITIVE_PATHS, ...config.extraSensitivePaths];
+        for (const c of resources.filter((r) => r.type === TYPES.container)) {
+            const image = resolveContainerImage(c);
+            const allowed = image !== undefined && config.allowedImages.some((e) => imageMatches(image, e));
+            for (const { source, readOnly } of binds(c.props)) {
+                const p = path.posix.normalize(source).replace(/(.)\/$/, "$1");
+                // Mounting a parent (e.g. /var) exposes the sensitive child as well.
+                const hit = [...DOCKER_SOCKETS, ...sensitive].find((s) => under(p, s) || under(s, p));
+                if (!hit) continue;
+                const what = DOCKER_SOCKETS.some((s) => under(s, p)) ? "the Docker socket" : `sensitive host path ${hit}`;
+                if (!allowed) {
+                    const who = image ? `image ${imageName(image)} is not allow-listed` : "its image could not be determined";
+                    report(`${c.name} mounts ${source} (${what}) but ${who}.`, c.urn);
+                } else if (!readOnly) {
+                    report(`${c.name} mounts ${source} (${what}) writable; allow-listed images must mount it read-only.`, c.urn);
+                }
+            }
+        }
+    },
+});

@@ -1,0 +1,19 @@
+import { actionsSecretFromSecret } from "../../../policies/rules/actions-secret-from-secret";
+import { describeCases, secret, T, UNKNOWN_VALUE } from "../harness";
+
+const base = () => ({ repository: "homelab", secretName: "CLOUDFLARE_API_TOKEN", plaintextValue: secret("s3cr3t") });
+
+describe("actions-secret-from-secret", () => {
+    describeCases(actionsSecretFromSecret, T.actionsSecret, base, {
+        fail: [
+            ["plaintextValue plain string", { plaintextValue: "s3cr3t" }],
+            ["value plain string", { plaintextValue: undefined, value: "s3cr3t" }],
+        ],
+        pass: [
+            ["value as secret", { plaintextValue: undefined, value: secret("s3cr3t") }],
+            ["unknown plain value (preview)", { plaintextValue: UNKNOWN_VALUE }],
+            ["unknown secret value", { plaintextValue: secret(UNKNOWN_VALUE) }],
+            ["encryptedValue only", { plaintextValue: undefined, encryptedValue: secret("b64") }],
+        ],
+    });
+});

@@ -1,0 +1,20 @@
+import { allowedRegistries } from "../../../policies/rules/allowed-registries";
+import { compliantContainer, describeCases, runResource, T, UNKNOWN_VALUE } from "../harness";
+
+describe("allowed-registries", () => {
+    describeCases(allowedRegistries, T.remoteImage, () => ({ name: "ghcr.io/org/app:1.0" }), {
+        fail: [["unknown registry", { name: "registry.example.net/app:1.0" }], ["registry with port", { name: "localhost:5000/app:1.0" }]],
+        pass: [
+            ["Docker Hub official", { name: "nginx:1.27" }],
+            ["Docker Hub user", { name: "containrrr/watchtower:1.7.1" }],
+            ["lscr.io", { name: "lscr.io/linuxserver/jellyfin:10.10.3" }],
+            ["unknown name", { name: UNKNOWN_VALUE }],
+        ],
+    });
+    test("config replaces the list", () => {
+        expect(runResource(allowedRegistries, T.remoteImage, { name: "nginx:1.27" }, { allowedRegistries: ["ghcr.io"] })).toHaveLength(1);
+    });
+    test("container image ID is not judged", () => {
+        expect(runResource(allowedRegistries, T.container, compliantContainer())).toEqual([]);
+    });
+});

@@ -1,0 +1,11 @@
+import { noPrivilegedHostPorts } from "../../../policies/rules/no-privileged-host-ports";
+import { compliantContainer, describeCases, T, UNKNOWN_VALUE } from "../harness";
+
+const ext = (external: unknown) => ({ ports: [{ internal: 80, external, ip: "127.0.0.1" }] as never });
+
+describe("no-privileged-host-ports", () => {
+    describeCases(noPrivilegedHostPorts, T.container, compliantContainer, {
+        fail: [["host port 80", ext(80)], ["host port 443", ext(443)]],
+        pass: [["host port 8080", ext(8080)], ["host port unknown", ext(UNKNOWN_VALUE)], ["internal 80, random host port", ext(undefined)]],
+    });
+});

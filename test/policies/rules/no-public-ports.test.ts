@@ -1,0 +1,54 @@
+import { noPublicPorts } from "../../../policies/rules/no-public-ports";
+import { compliantContainer, describeCases, runResource, T, UNKNOWN_VALUE, withProps } from "../harness";
+
+const port = (ip?: string) => ({ ports: [{ internal: 8080, external: 8080, ...(ip === undefined ? {} : { ip }) }] });
+
+describe("no-public-ports (default config)", () => {
+    describeCases(noPublicPorts, T.container, compliantContainer, {
+        fail: [
+            ["omitted ip (provider default 0.0.0.0)", port()],
+            ["0.0.0.0", port("0.0.0.0")],
+            ["::", port("::")],
+            ["[::]", port("[::]")],
+            ["*", port("*")],
+            ["public IPv4", port("203.0.113.7")],
+            ["RFC1918 without allowPrivate", port("192.168.1.20")],
+            ["Tailscale without allowTailscale", port("100.100.1.2")],
+            ["ULA without allowPrivate", port("fd12::1")],
+            ["publishAllPorts", { publishAllPorts: true }],
+            ["networkMode host", { networkMode: "host" }],
+        ],
+        pass: [
+            ["127.0.0.1", port("127.0.0.1")],
+            ["127.0.0.53 (all of 127/8)", port("127.0.0.53")],
+            ["::1", port("::1")],
+            ["[::1]", port("[::1]")],
+            ["unknown ip during preview", port(UNKNOWN_VALUE)],
+            ["unknown ports list", { ports: UNKNOWN_VALUE }],
+            ["no ports", { ports: undefined }],
+            ["publishAllPorts false", { publishAllPorts: false }],
+        ],
+    });
+});
+
+describe("no-public-ports with config", () => {
+    const lan = { allowPrivate: true, allowTailscale: false, allowedAddresses: ["203.0.113.7"] };
+    const tail = { allowPrivate: false, allowTailscale: true, allowedAddresses: [] };
+    const run = (ip: string, config: object) => runResource(noPublicPorts, T.container, withProps(compliantContainer(), port(ip)), config);
+    test("allowPrivate admits RFC1918 and fd00::/8", () => {
+        expect(run("192.168.1.20", lan)).toEqual([]);
+        expect(run("10.0.0.2", lan)).toEqual([]);
+        expect(run("fd00::5", lan)).toEqual([]);
+    });
+    test("allowPrivate does not admit Tailscale", () => expect(run("100.64.0.1", lan)).toHaveLength(1));
+    test("allowTailscale admits 100.64/10 and fd7a:115c:a1e0::/48", () => {
+        expect(run("100.127.255.254", tail)).toEqual([]);
+        expect(run("fd7a:115c:a1e0::1", tail)).toEqual([]);
+    });
+    test("allowTailscale does not admit 100.128.0.1 or other fd00::/8", () => {
+        expect(run("100.128.0.1", tail)).toHaveLength(1);
+        expect(run("fd7a:115c:a1e1::1", tail)).toHaveLength(1);
+    });
+    test("allowedAddresses admits an exact address", () => expect(run("203.0.113.7", lan)).toEqual([]));
+    test("0.0.0.0 fails whatever the config", () => expect(run("0.0.0.0", { allowPrivate: true, allowTailscale: true, allowedAddresses: [] })).toHaveLength(1));
+});

@@ -1,0 +1,9 @@
+import { requireCpuLimit } from "../../../policies/rules/require-cpu-limit";
+import { compliantContainer, describeCases, T, UNKNOWN_VALUE } from "../harness";
+
+describe("require-cpu-limit", () => {
+    describeCases(requireCpuLimit, T.container, compliantContainer, {
+        fail: [["cpus omitted", { cpus: undefined }], ["cpus 0", { cpus: "0" }]],
+        pass: [["cpuShares instead", { cpus: undefined, cpuShares: 512 }], ["cpuQuota instead", { cpus: undefined, cpuQuota: 50000 }], ["cpus unknown", { cpus: UNKNOWN_VALUE }]],
+    });
+});

@@ -1,0 +1,9 @@
+import { requireMemoryLimit } from "../../../policies/rules/require-memory-limit";
+import { compliantContainer, describeCases, T, UNKNOWN_VALUE } from "../harness";
+
+describe("require-memory-limit", () => {
+    describeCases(requireMemoryLimit, T.container, compliantContainer, {
+        fail: [["memory omitted", { memory: undefined }], ["memory 0 (unlimited)", { memory: 0 }]],
+        pass: [["memory 1024", { memory: 1024 }], ["memory unknown", { memory: UNKNOWN_VALUE }]],
+    });
+});
