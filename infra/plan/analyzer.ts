@@ -11,15 +11,16 @@ import * as grpc from "@grpc/grpc-js";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import * as pb from "@pulumi/pulumi/proto/analyzer_pb";
+import { specialSecretSig, specialSigKey, unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 
 export type EnforcementLevel = "advisory" | "mandatory" | "remediate" | "disabled";
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
 /** The engine's wire marker for a value known only after deployment. */
-export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-const SIG_KEY = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+export const UNKNOWN_VALUE = unknownValue;
+const SIG_KEY = specialSigKey;
+const SECRET_SIG = specialSecretSig;
 
 /** Wraps a value the way the engine sends a secret to analyzers. */
 export function secret(value: JsonValue): { [key: string]: JsonValue } {

@@ -13,9 +13,9 @@ import type { HomelabModel } from "../model";
 import { buildHomelab, type HomelabOutputs } from "../program";
 
 /** The engine's marker for a value that only exists after deployment. */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+export const UNKNOWN = pulumi.runtime.unknownValue;
 /** The engine's marker object key for a secret value. */
-export const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+export const SECRET_SIG = pulumi.runtime.specialSigKey;
 
 export interface RecordedResource {
   readonly urn: string;

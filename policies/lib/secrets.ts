@@ -7,10 +7,8 @@
  * deserializer (the server looks it up on the module at call time) and remember,
  * per deserialized object, which top-level keys arrived as secrets.
  */
+import { specialSecretSig as SECRET_SIG, specialSigKey as SIG_KEY } from "@pulumi/pulumi/runtime/rpc";
 import { rawProps } from "./values";
-
-const SIG_KEY = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 
 /** The parts of google.protobuf.Struct we touch; kept structural so the pack needs no extra typings. */
 interface WireValue {
