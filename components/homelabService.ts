@@ -106,6 +106,8 @@ export class HomelabService extends pulumi.ComponentResource {
       "homelab.stack": args.stack,
       "homelab.service": svc.key,
       [WATCHTOWER_LABEL]: String(svc.watchtower),
+      // Tells the policy pack's restart rule that "no restart" is intended for this job.
+      ...(svc.oneShot ? { "homelab.oneshot": "true" } : {}),
     };
 
     const mountedVolumes = svc.volumes.map((v) => ({ ...v, resource: volumes[v.source] ?? shared[v.source] }));

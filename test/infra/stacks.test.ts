@@ -221,5 +221,7 @@ it("creates a volume two services share once, and mounts it in both", async () =
   expect(backup.inputs.volumes).toEqual([{ volumeName: "pgdata", containerPath: "/source", readOnly: true }]);
   expect(backup.dependencies).toContain(volumes[0].urn);
   expect(backup.inputs.restart).toBe("no");
+  expect(input<{ label: string; value: string }[]>(backup, "labels")).toContainEqual({ label: "homelab.oneshot", value: "true" });
+  expect(input<{ label: string; value: string }[]>(named(resources, "postgres-container"), "labels").map((l) => l.label)).not.toContain("homelab.oneshot");
   expect(backup.inputs.mustRun).toBe(false);
 });
