@@ -3,12 +3,12 @@
  * `npm run promote -- --status`
  *
  * A thin shell over infra/promote: argument parsing, printing and exit codes.
- * Exit codes: 0 promoted or nothing to do, 1 refused (rules or plan gate),
- * 2 bad arguments or a bad stack file.
+ * Exit codes: 0 promoted, dry run or nothing to do; 1 refused (rules or plan
+ * gate) or the write failed; 2 bad arguments or a bad stack file.
  */
 import * as path from "path";
 import { Command, CommanderError } from "commander";
-import { ConfigError } from "../errors";
+import { ConfigError, UsageError } from "../errors";
 import { formatPromoteReport, formatStatus, promote, promotionStatus, type PlanGate } from "../promote";
 
 export interface CliIo {
@@ -47,6 +47,7 @@ export async function runPromoteCli(argv: readonly string[], io: CliIo = default
     .option("--dry-run", "show the change and run the plan gate, write nothing")
     .option("--force", "allow a target that is not next after the source in the promotion order")
     .option("--status", "show each service's image per stack and which stacks are behind")
+    // The gate always plans with this repository's program and policy pack; only the stack files come from here.
     .option("--project-dir <dir>", "folder holding the Pulumi.<stack>.yaml files", DEFAULT_PROJECT_DIR)
     .allowExcessArguments(false)
     .exitOverride()
@@ -98,11 +99,11 @@ export async function runPromoteCli(argv: readonly string[], io: CliIo = default
     (report.exitCode === 0 ? io.stdout : io.stderr)(formatPromoteReport(report));
     return report.exitCode;
   } catch (err) {
-    if (err instanceof ConfigError) {
+    if (err instanceof ConfigError || err instanceof UsageError) {
       io.stderr(`error: ${err.message}\n`);
       return 2;
     }
-    // Anything else (a failed write, say) already left the stack file as it was; say so without a trace.
+    // Unexpected, but decided before any write (a failed write is a report): say so without a trace.
     io.stderr(`error: ${err instanceof Error ? err.message : String(err)}\nnothing was written\n`);
     return 1;
   }

@@ -3,6 +3,8 @@
  * runs exactly what the previous stack ran; that only holds when the
  * reference cannot be re-pointed after it was tested.
  */
+import type { ConfigProblem } from "../errors";
+import { RELEASE_KEY, type StackFile } from "../stackfile";
 
 /** Used when the source stack sets no `homelab:release.immutableTag`: the tags CI builds from commits. */
 export const DEFAULT_IMMUTABLE_TAG = "^sha-[0-9a-f]{7,40}$";
@@ -55,4 +57,25 @@ export function checkImmutable(ref: string, immutableTag: RegExp): Mutability {
     return { immutable: false, reason: `has tag "${parts.tag}", which does not match the immutable-tag pattern /${immutableTag.source}/` };
   }
   return { immutable: true, by: "tag" };
+}
+
+/**
+ * The stack's own immutable-tag pattern (its `homelab:release.immutableTag`,
+ * else the default). Problems name the file, key path and line.
+ */
+export function immutablePattern(stack: StackFile, problems: ConfigProblem[]): RegExp | undefined {
+  const raw = stack.getConfig(RELEASE_KEY, "immutableTag");
+  if (raw === undefined || raw === null) return new RegExp(DEFAULT_IMMUTABLE_TAG);
+  const where = { file: stack.name, path: `${RELEASE_KEY}.immutableTag` };
+  const line = stack.lineOf(RELEASE_KEY, "immutableTag");
+  if (typeof raw !== "string") {
+    problems.push({ ...where, message: `line ${line}: must be a regular expression string` });
+    return undefined;
+  }
+  try {
+    return new RegExp(raw);
+  } catch (err) {
+    problems.push({ ...where, message: `line ${line}: is not a valid regular expression (${(err as Error).message})` });
+    return undefined;
+  }
 }

@@ -1,4 +1,4 @@
-export { checkImmutable, DEFAULT_IMMUTABLE_TAG, splitImageRef, type ImageRefParts, type Mutability } from "./images";
+export { checkImmutable, DEFAULT_IMMUTABLE_TAG, immutablePattern, splitImageRef, type ImageRefParts, type Mutability } from "./images";
 export {
   formatPromoteReport,
   orderProblem,

@@ -6,10 +6,11 @@
  * or a crash leaves the target file as it was.
  */
 import * as fs from "fs";
+import * as path from "path";
 import { ConfigError, formatProblem, type ConfigProblem } from "../errors";
-import { RELEASE_KEY, SERVICES_KEY, stackFilePath, StackFile, writeFileAtomic, type AtomicWriteFs } from "../stackfile";
+import { SERVICES_KEY, stackFilePath, StackFile, writeFileAtomic, type AtomicWriteFs } from "../stackfile";
 import { PROMOTION_ORDER } from "../../stacks/profiles";
-import { checkImmutable, DEFAULT_IMMUTABLE_TAG } from "./images";
+import { checkImmutable, immutablePattern } from "./images";
 
 export interface GateViolation {
   readonly policy: string;
@@ -56,8 +57,9 @@ export interface ImageChange {
 /**
  * `invalid` (exit 2): the request or a stack file is wrong.
  * `refused` (exit 1): a rule or the plan gate said no.
+ * `failed` (exit 1): everything was approved but the write did not happen.
  */
-export type PromoteOutcome = "promoted" | "dry-run" | "up-to-date" | "refused" | "invalid";
+export type PromoteOutcome = "promoted" | "dry-run" | "up-to-date" | "refused" | "failed" | "invalid";
 
 export interface PromoteReport {
   readonly outcome: PromoteOutcome;
@@ -67,8 +69,12 @@ export interface PromoteReport {
   /** Target stack file, once known. */
   readonly file: string | undefined;
   readonly changes: readonly ImageChange[];
-  /** Services the source has but the target does not: promotion never creates services. */
-  readonly skipped: readonly string[];
+  /** Services only the source has: promotion never creates services. */
+  readonly onlyInSource: readonly string[];
+  /** Services only the target has: there is nothing to promote them from. */
+  readonly onlyInTarget: readonly string[];
+  /** Services both stacks have, but one of them without an image. */
+  readonly withoutImage: readonly string[];
   readonly problems: readonly string[];
 }
 
@@ -86,32 +92,31 @@ export function orderProblem(from: string, to: string, order: readonly string[])
   return `${from} -> ${to} skips ${order.slice(i + 1, j).join(", ")} in the promotion order (${chain})`;
 }
 
-function readStack(projectDir: string, stack: string, problems: ConfigProblem[]): StackFile | undefined {
+/** Stacks with a file in `dir`, for a message that says which names would have worked. */
+function stacksIn(dir: string): string[] {
   try {
-    return StackFile.read(stackFilePath(projectDir, stack));
+    return fs.readdirSync(dir).flatMap((f) => /^Pulumi\.([^.]+)\.yaml$/.exec(f)?.[1] ?? []);
+  } catch {
+    return [];
+  }
+}
+
+function readStack(projectDir: string, stack: string, problems: ConfigProblem[]): StackFile | undefined {
+  const file = stackFilePath(projectDir, stack);
+  if (!fs.existsSync(file)) {
+    const known = stacksIn(projectDir);
+    const message = `no such stack file in ${projectDir} (stacks there: ${known.length > 0 ? known.join(", ") : "none"})`;
+    problems.push({ file: path.basename(file), path: "", message });
+    return undefined;
+  }
+  try {
+    return StackFile.read(file);
   } catch (err) {
     if (err instanceof ConfigError) {
       problems.push(...err.problems);
       return undefined;
     }
     throw err;
-  }
-}
-
-function immutablePattern(source: StackFile, problems: ConfigProblem[]): RegExp | undefined {
-  const raw = source.getConfig(RELEASE_KEY, "immutableTag");
-  const where = { file: source.name, path: `${RELEASE_KEY}.immutableTag` };
-  const line = source.lineOf(RELEASE_KEY, "immutableTag");
-  if (raw === undefined || raw === null) return new RegExp(DEFAULT_IMMUTABLE_TAG);
-  if (typeof raw !== "string") {
-    problems.push({ ...where, message: `line ${line}: must be a regular expression string` });
-    return undefined;
-  }
-  try {
-    return new RegExp(raw);
-  } catch (err) {
-    problems.push({ ...where, message: `line ${line}: is not a valid regular expression (${(err as Error).message})` });
-    return undefined;
   }
 }
 
@@ -131,11 +136,44 @@ async function runGate(gate: PlanGate, stack: string, role: string, text: string
   }
 }
 
+interface Selection {
+  readonly selected: string[];
+  readonly onlyInSource: string[];
+  readonly onlyInTarget: string[];
+  readonly withoutImage: string[];
+}
+
+/** Which services move: the named ones (each must have an image in both), else every one both stacks run. */
+function select(source: StackFile, target: StackFile, wanted: readonly string[] | undefined, problems: ConfigProblem[]): Selection {
+  const out: Selection = { selected: [], onlyInSource: [], onlyInTarget: [], withoutImage: [] };
+  if (wanted === undefined) {
+    for (const s of source.services()) {
+      if (!target.hasService(s.service)) out.onlyInSource.push(s.service);
+      else if (s.image === undefined || target.getImage(s.service) === undefined) out.withoutImage.push(s.service);
+      else out.selected.push(s.service);
+    }
+    out.onlyInTarget.push(...target.services().flatMap((s) => (source.hasService(s.service) ? [] : [s.service])));
+    return out;
+  }
+  // An empty name is already a usage problem; looking it up would only repeat it.
+  for (const service of wanted.filter((w) => w !== "")) {
+    for (const stack of [source, target]) {
+      if (!stack.hasService(service)) {
+        problems.push({ file: stack.name, path: `${SERVICES_KEY}.${service}`, message: "no such service (promotion only changes services that exist in both stacks)" });
+      } else if (stack.getImage(service) === undefined) {
+        problems.push({ file: stack.name, path: `${SERVICES_KEY}.${service}.image`, message: "is not set" });
+      }
+    }
+    if (source.getImage(service) !== undefined && target.getImage(service) !== undefined) out.selected.push(service);
+  }
+  return out;
+}
+
 /** Decides and, unless refused or a dry run, performs one promotion. Never throws for expected problems. */
 export async function promote(req: PromoteRequest, deps: PromoteDeps): Promise<PromoteReport> {
   const order = req.order ?? PROMOTION_ORDER;
-  const base = { from: req.from, to: req.to, changes: [] as ImageChange[], skipped: [] as string[] };
-  const invalid = (problems: string[], file?: string): PromoteReport => ({ ...base, outcome: "invalid", exitCode: 2, file, problems });
+  const none = { changes: [] as ImageChange[], onlyInSource: [] as string[], onlyInTarget: [] as string[], withoutImage: [] as string[] };
+  const invalid = (problems: string[], file?: string): PromoteReport => ({ ...none, from: req.from, to: req.to, outcome: "invalid", exitCode: 2, file, problems });
 
   // Bad stack names stop here: there would be no file to read.
   const names: string[] = [];
@@ -147,43 +185,24 @@ export async function promote(req: PromoteRequest, deps: PromoteDeps): Promise<P
   const wanted = req.services === undefined ? undefined : [...new Set(req.services.map((s) => s.trim()))];
   if (wanted !== undefined && (wanted.length === 0 || wanted.includes(""))) usage.push("--services: expected a comma-separated list of service names");
   if (names.length > 0) return invalid([...names, ...usage]);
-  const outOfOrder = req.force ? undefined : orderProblem(req.from, req.to, order);
-  if (outOfOrder !== undefined) usage.push(`${outOfOrder}; pass --force to promote anyway`);
 
   const fileProblems: ConfigProblem[] = [];
   const source = readStack(req.projectDir, req.from, fileProblems);
   const target = readStack(req.projectDir, req.to, fileProblems);
+  // The order only matters between stacks that exist; for a missing one the file is the problem to fix.
+  const outOfOrder = req.force || source === undefined || target === undefined ? undefined : orderProblem(req.from, req.to, order);
+  if (outOfOrder !== undefined) usage.push(`${outOfOrder}; pass --force to promote anyway`);
   const pattern = source === undefined ? undefined : immutablePattern(source, fileProblems);
   const file = target?.file;
-
-  const selected: string[] = [];
-  const skipped: string[] = [];
-  if (source !== undefined && target !== undefined) {
-    if (wanted === undefined) {
-      for (const s of source.services()) {
-        if (s.image === undefined) continue;
-        if (target.getImage(s.service) === undefined) skipped.push(s.service);
-        else selected.push(s.service);
-      }
-    } else {
-      for (const service of wanted.filter((w) => w !== "")) {
-        for (const stack of [source, target]) {
-          if (!stack.hasService(service)) {
-            fileProblems.push({ file: stack.name, path: `${SERVICES_KEY}.${service}`, message: "no such service (promotion only changes services that exist in both stacks)" });
-          } else if (stack.getImage(service) === undefined) {
-            fileProblems.push({ file: stack.name, path: `${SERVICES_KEY}.${service}.image`, message: "is not set" });
-          }
-        }
-        if (source.getImage(service) !== undefined && target.getImage(service) !== undefined) selected.push(service);
-      }
-    }
-  }
+  const selection = source !== undefined && target !== undefined ? select(source, target, wanted, fileProblems) : undefined;
   const problems = [...usage, ...fileProblems.map(formatProblem)];
-  if (problems.length > 0 || source === undefined || target === undefined || pattern === undefined) return invalid(problems, file);
+  if (problems.length > 0 || source === undefined || target === undefined || pattern === undefined || selection === undefined) {
+    return invalid(problems, file);
+  }
 
   const changes: ImageChange[] = [];
   const refusals: string[] = [];
-  for (const service of selected) {
+  for (const service of selection.selected) {
     const to = source.getImage(service)!;
     const from = target.getImage(service)!;
     if (to === from) continue;
@@ -195,24 +214,36 @@ export async function promote(req: PromoteRequest, deps: PromoteDeps): Promise<P
       );
     }
   }
-  const done = { ...base, file, skipped };
+  const { onlyInSource, onlyInTarget, withoutImage } = selection;
+  const done = { from: req.from, to: req.to, file, changes, onlyInSource, onlyInTarget, withoutImage };
   if (refusals.length > 0) {
-    return { ...done, outcome: "refused", exitCode: 1, changes, problems: [...refusals, ...(changes.length > 0 ? ["use --services to promote only the others"] : [])] };
+    return { ...done, outcome: "refused", exitCode: 1, problems: [...refusals, ...(changes.length > 0 ? ["use --services to promote only the others"] : [])] };
   }
-  if (changes.length === 0) return { ...done, outcome: "up-to-date", exitCode: 0, changes, problems: [] };
+  if (changes.length === 0) return { ...done, outcome: "up-to-date", exitCode: 0, problems: [] };
 
   const edited = target.setImages(new Map(changes.map((c) => [c.service, c.to])));
   // Sequential on purpose: a plan evaluates the program in-process, and two at once would share its runtime state.
   const blocked = [...(await runGate(deps.gate, req.from, "source", source.text)), ...(await runGate(deps.gate, req.to, "target", edited.text))];
-  if (blocked.length > 0) return { ...done, outcome: "refused", exitCode: 1, changes, problems: blocked };
-  if (req.dryRun) return { ...done, outcome: "dry-run", exitCode: 0, changes, problems: [] };
+  if (blocked.length > 0) return { ...done, outcome: "refused", exitCode: 1, problems: blocked };
+  if (req.dryRun) return { ...done, outcome: "dry-run", exitCode: 0, problems: [] };
 
   // The gate approved the file as read; if someone changed it since, that approval does not cover their edit.
-  if (fs.readFileSync(target.file, "utf8") !== target.text) {
-    return { ...done, outcome: "refused", exitCode: 1, changes, problems: [`${target.name} changed on disk while promoting; nothing written, run again`] };
+  let onDisk: string | undefined;
+  try {
+    onDisk = fs.readFileSync(target.file, "utf8");
+  } catch {
+    onDisk = undefined;
   }
-  writeFileAtomic(target.file, edited.text, deps.fs);
-  return { ...done, outcome: "promoted", exitCode: 0, changes, problems: [] };
+  if (onDisk !== target.text) {
+    return { ...done, outcome: "refused", exitCode: 1, problems: [`${target.name} changed on disk while promoting; nothing written, run again`] };
+  }
+  try {
+    writeFileAtomic(target.file, edited.text, deps.fs);
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    return { ...done, outcome: "failed", exitCode: 1, problems: [`could not write ${target.name} (${why}); it was left as it was`] };
+  }
+  return { ...done, outcome: "promoted", exitCode: 0, problems: [] };
 }
 
 /** Policy messages can span lines; continuation lines stay under their bullet. */
@@ -220,30 +251,42 @@ function bullet(text: string): string {
   return `  - ${text.replace(/\n/g, "\n    ")}`;
 }
 
+/** Services the promotion did not touch, and why; empty when `--services` chose them. */
+function leftAlone(r: PromoteReport): string[] {
+  const lines: string[] = [];
+  if (r.onlyInSource.length > 0) lines.push(`  only in ${r.from}, not added to ${r.to}: ${r.onlyInSource.join(", ")}`);
+  if (r.onlyInTarget.length > 0) lines.push(`  only in ${r.to}, left as they are: ${r.onlyInTarget.join(", ")}`);
+  if (r.withoutImage.length > 0) lines.push(`  no image in one of the stacks, left alone: ${r.withoutImage.join(", ")}`);
+  return lines;
+}
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
+
 /** The report as an operator reads it: header, per-service diff, verdict. */
 export function formatPromoteReport(r: PromoteReport): string {
   const lines: string[] = [];
   const target = r.file === undefined ? r.to : `${r.to} (${r.file.split(/[\\/]/).pop()})`;
   if (r.outcome === "invalid") {
-    lines.push(`error: cannot promote ${r.from} -> ${r.to} (${r.problems.length} problem${r.problems.length === 1 ? "" : "s"}):`);
+    lines.push(`error: cannot promote ${r.from} -> ${r.to} (${plural(r.problems.length, "problem")}):`);
     for (const p of r.problems) lines.push(bullet(p));
     return lines.join("\n") + "\n";
   }
-  if (r.outcome === "up-to-date") return `nothing to promote: ${r.to} already runs these images\n`;
+  if (r.outcome === "up-to-date") return [`nothing to promote: ${r.to} already runs ${r.from}'s images`, ...leftAlone(r)].join("\n") + "\n";
   lines.push(`promote ${r.from} -> ${target}`);
   const width = Math.max(0, ...r.changes.map((c) => c.service.length));
   for (const c of r.changes) lines.push(`  ${c.service.padEnd(width)}  ${c.from} -> ${c.to}`);
-  if (r.skipped.length > 0) lines.push(`  not in ${r.to}, left alone: ${r.skipped.join(", ")}`);
+  lines.push(...leftAlone(r));
   switch (r.outcome) {
     case "refused":
-      lines.push(`refused: nothing written`);
+    case "failed":
+      lines.push(`${r.outcome}: nothing written`);
       for (const p of r.problems) lines.push(bullet(p));
       break;
     case "dry-run":
-      lines.push(`dry run: ${r.changes.length} image${r.changes.length === 1 ? "" : "s"} would change; nothing written`);
+      lines.push(`dry run: ${plural(r.changes.length, "image")} would change; nothing written`);
       break;
     case "promoted":
-      lines.push(`promoted ${r.changes.length} image${r.changes.length === 1 ? "" : "s"} into ${r.to}`);
+      lines.push(`promoted ${plural(r.changes.length, "image")} into ${r.to}`);
       break;
   }
   return lines.join("\n") + "\n";

@@ -6,6 +6,7 @@ import * as fs from "fs";
 import { ConfigError, type ConfigProblem } from "../errors";
 import { stackFilePath, StackFile } from "../stackfile";
 import { PROMOTION_ORDER } from "../../stacks/profiles";
+import { checkImmutable, immutablePattern } from "./images";
 
 export interface StatusStack {
   readonly stack: string;
@@ -18,7 +19,12 @@ export interface StatusRow {
   readonly service: string;
   /** Stack -> image; undefined when the stack lacks the service (or gives it no image). */
   readonly images: Readonly<Record<string, string | undefined>>;
-  /** Stacks whose image differs from the stack just before them in the order (both having one). */
+  /**
+   * Stacks that run the service while an earlier stack in the order runs a
+   * different immutable image of it (one promotion could move): those wait
+   * for a promotion. An earlier mutable image moves nothing, so it makes no
+   * stack behind.
+   */
   readonly behind: readonly string[];
 }
 
@@ -31,30 +37,40 @@ export interface StatusReport {
 export function promotionStatus(projectDir: string, order: readonly string[] = PROMOTION_ORDER): StatusReport {
   const problems: ConfigProblem[] = [];
   const stacks: StatusStack[] = [];
-  const parsed = new Map<string, StackFile>();
+  const parsed = new Map<string, { file: StackFile; pattern: RegExp | undefined }>();
   for (const stack of order) {
     const file = stackFilePath(projectDir, stack);
     const present = fs.existsSync(file);
     stacks.push({ stack, file, present });
     if (!present) continue;
     try {
-      parsed.set(stack, StackFile.read(file));
+      const stackFile = StackFile.read(file);
+      parsed.set(stack, { file: stackFile, pattern: immutablePattern(stackFile, problems) });
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
       problems.push(...err.problems);
     }
   }
+  if (stacks.every((s) => !s.present)) {
+    // A wrong --project-dir would otherwise print an empty table and look like success.
+    problems.push({ file: projectDir, path: "", message: `no stack file for any of ${order.join(", ")} (expected ${order.map((s) => `Pulumi.${s}.yaml`).join(", ")})` });
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   // Rows follow first appearance along the order, so dev's file order leads.
   const services: string[] = [];
-  for (const stack of order) for (const s of parsed.get(stack)?.services() ?? []) if (!services.includes(s.service)) services.push(s.service);
+  for (const stack of order) for (const s of parsed.get(stack)?.file.services() ?? []) if (!services.includes(s.service)) services.push(s.service);
   const rows = services.map((service): StatusRow => {
     const images: Record<string, string | undefined> = {};
-    for (const stack of order) images[stack] = parsed.get(stack)?.getImage(service);
+    for (const stack of order) images[stack] = parsed.get(stack)?.file.getImage(service);
+    const promotable = (stack: string): boolean => {
+      const image = images[stack];
+      const pattern = parsed.get(stack)?.pattern;
+      return image !== undefined && pattern !== undefined && checkImmutable(image, pattern).immutable;
+    };
     const behind = order.filter((stack, i) => {
-      const prev = i > 0 ? images[order[i - 1]] : undefined;
-      return prev !== undefined && images[stack] !== undefined && images[stack] !== prev;
+      const mine = images[stack];
+      return mine !== undefined && order.slice(0, i).some((earlier) => promotable(earlier) && images[earlier] !== mine);
     });
     return { service, images, behind };
   });
@@ -69,6 +85,6 @@ export function formatStatus(report: StatusReport): string {
   const widths = header.map((_, c) => Math.max(...table.map((row) => row[c].length)));
   const render = (row: string[]): string => row.map((cell, c) => (c === row.length - 1 ? cell : cell.padEnd(widths[c]))).join("  ");
   const behindCount = report.rows.filter((r) => r.behind.length > 0).length;
-  const summary = behindCount === 0 ? "every stack runs what the stack before it runs" : `${behindCount} service${behindCount === 1 ? "" : "s"} waiting for promotion`;
+  const summary = behindCount === 0 ? "nothing is waiting for promotion" : `${behindCount} service${behindCount === 1 ? "" : "s"} waiting for promotion`;
   return [...table.map(render), "", summary].join("\n") + "\n";
 }

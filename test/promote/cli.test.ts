@@ -2,7 +2,7 @@ import { spawnSync } from "child_process";
 import * as path from "path";
 import { runPromoteCli, type CliIo } from "../../infra/cli/promote";
 import type { PlanGate } from "../../infra/promote";
-import { copyFixtures, fakeGate, REPO, removeCopies, stackText, writeStack } from "./helpers";
+import { changedLines, copyFixtures, copyShipped, fakeGate, REPO, removeCopies, stackText, writeStack } from "./helpers";
 
 afterEach(removeCopies);
 
@@ -77,6 +77,38 @@ describe("promote CLI (spawned)", () => {
     expect(r.stdout).toContain("3 services waiting for promotion");
   });
 
+  it("promotes a copy of the shipped stacks through the real plan gate, printing the diff", () => {
+    const dir = copyShipped();
+    const old = "ghcr.io/pedromiravaz/miravaz-sentinel:sha-8d21b7a";
+    const next = "ghcr.io/pedromiravaz/miravaz-sentinel:sha-0c0ffee";
+    writeStack(dir, "dev", stackText(dir, "dev").replace(old, next));
+    const before = stackText(dir, "homelab");
+    const r = spawnCli(["--project-dir", dir, "--from", "dev", "--to", "homelab"]);
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(r.stdout.split("\n")).toEqual([
+      "promote dev -> homelab (Pulumi.homelab.yaml)",
+      `  sentinel  ${old} -> ${next}`,
+      "  only in dev, not added to homelab: worker, postgres, cache",
+      "promoted 1 image into homelab",
+      "",
+    ]);
+    expect(changedLines(before, stackText(dir, "homelab")).map((c) => c.after.trim())).toEqual([`image: ${next}`]);
+  });
+
+  it("exits 2 with one message for an unknown stack and for a folder without stack files", () => {
+    const dir = copyShipped();
+    const unknown = spawnCli(["--project-dir", dir, "--from", "qa", "--to", "homelab"]);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toBe(`error: cannot promote qa -> homelab (1 problem):\n  - Pulumi.qa.yaml: no such stack file in ${dir} (stacks there: dev, homelab, prod)\n`);
+    const empty = copyFixtures([]);
+    const status = spawnCli(["--project-dir", empty, "--status"]);
+    expect(status.status).toBe(2);
+    expect(status.stdout).toBe("");
+    expect(status.stderr).toContain(`${empty}: no stack file for any of dev, homelab, prod`);
+    noTrace(status.stderr);
+  });
+
   it("prints help and exits 0", () => {
     const r = spawnCli(["--help"]);
     expect(r.status).toBe(0);
@@ -99,7 +131,7 @@ describe("promote CLI (in process, fake gate)", () => {
     expect(first.out.join("")).toContain("  api     ghcr.io/acme/api:sha-1a2b3c4 -> ghcr.io/acme/api:sha-2b3c4d5\n");
     const second = capture();
     expect(await runPromoteCli(["--project-dir", dir, "--from", "dev", "--to", "homelab"], second.io, { loadGate: async () => gate })).toBe(0);
-    expect(second.out.join("")).toBe("nothing to promote: homelab already runs these images\n");
+    expect(second.out.join("")).toBe(["nothing to promote: homelab already runs dev's images", "  only in dev, not added to homelab: scratch", "  only in homelab, left as they are: sidecar", ""].join("\n"));
   });
 
   it("exits 1 when the gate refuses, and --dry-run never writes", async () => {

@@ -20,6 +20,14 @@ export function copyFixtures(only?: readonly string[]): string {
   return dir;
 }
 
+/** A throwaway project folder holding copies of the repository's own stack files. */
+export function copyShipped(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "homelab-shipped-"));
+  made.push(dir);
+  for (const stack of ["dev", "homelab", "prod"]) fs.copyFileSync(path.join(REPO, `Pulumi.${stack}.yaml`), path.join(dir, `Pulumi.${stack}.yaml`));
+  return dir;
+}
+
 export function removeCopies(): void {
   for (const d of made.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 }

@@ -72,8 +72,11 @@ describe("promote", () => {
       { service: "web", from: "ghcr.io/acme/web:sha-0000001", to: `ghcr.io/acme/web@${DIGEST}`, by: "digest" },
       { service: "worker", from: "ghcr.io/acme/api:sha-1a2b3c4", to: "ghcr.io/acme/api:sha-2b3c4d5", by: "tag" },
     ]);
-    // postgres is the same in both; scratch exists only in dev (and floats, which is fine since it is not promoted).
-    expect(report.skipped).toEqual(["scratch"]);
+    // postgres is the same in both; scratch exists only in dev (and floats, which is fine since it is not promoted);
+    // sidecar exists only in homelab. Both are named, neither is touched.
+    expect(report.onlyInSource).toEqual(["scratch"]);
+    expect(report.onlyInTarget).toEqual(["sidecar"]);
+    expect(report.withoutImage).toEqual([]);
 
     const after = stackText(dir, "homelab");
     expect(changedLines(before, after)).toEqual([
@@ -101,7 +104,8 @@ describe("promote", () => {
         "  api     ghcr.io/acme/api:sha-1a2b3c4 -> ghcr.io/acme/api:sha-2b3c4d5",
         `  web     ghcr.io/acme/web:sha-0000001 -> ghcr.io/acme/web@${DIGEST}`,
         "  worker  ghcr.io/acme/api:sha-1a2b3c4 -> ghcr.io/acme/api:sha-2b3c4d5",
-        "  not in homelab, left alone: scratch",
+        "  only in dev, not added to homelab: scratch",
+        "  only in homelab, left as they are: sidecar",
         "promoted 3 images into homelab",
         "",
       ].join("\n"),
@@ -118,7 +122,8 @@ describe("promote", () => {
     const report = await promote(request(dir), { gate: second.gate });
     expect(report.outcome).toBe("up-to-date");
     expect(report.exitCode).toBe(0);
-    expect(formatPromoteReport(report)).toBe("nothing to promote: homelab already runs these images\n");
+    expect(formatPromoteReport(report).split("\n")[0]).toBe("nothing to promote: homelab already runs dev's images");
+    expect(report.onlyInSource).toEqual(["scratch"]);
     expect(second.calls).toEqual([]);
     expect(fs.readFileSync(file, "utf8")).toBe(text);
     // Same inode: the file was not even rewritten with identical bytes.
@@ -268,7 +273,12 @@ describe("promote", () => {
     const dir = copyFixtures(["dev"]);
     const missing = await promote(request(dir), { gate: fakeGate().gate });
     expect(missing.exitCode).toBe(2);
-    expect(missing.problems).toEqual(["Pulumi.homelab.yaml: no such stack file"]);
+    expect(missing.problems).toEqual([`Pulumi.homelab.yaml: no such stack file in ${dir} (stacks there: dev)`]);
+
+    // An unknown stack is reported as a missing file, without a --force hint that could not help.
+    const unknown = await promote(request(dir, { from: "qa" }), { gate: fakeGate().gate });
+    expect(unknown.exitCode).toBe(2);
+    expect(unknown.problems).toEqual([`Pulumi.qa.yaml: no such stack file in ${dir} (stacks there: dev)`, `Pulumi.homelab.yaml: no such stack file in ${dir} (stacks there: dev)`]);
 
     writeStack(dir, "homelab", "config:\n  homelab:services:\n    api:\n      image: [oops\n");
     const broken = await promote(request(dir), { gate: fakeGate().gate });
@@ -297,7 +307,11 @@ describe("promote", () => {
       unlinkSync: (f) => fs.unlinkSync(f),
       statSync: (f) => fs.statSync(f),
     };
-    await expect(promote(request(dir), { gate: fakeGate().gate, fs: failingRename })).rejects.toThrow("simulated rename failure");
+    const report = await promote(request(dir), { gate: fakeGate().gate, fs: failingRename });
+    expect(report.outcome).toBe("failed");
+    expect(report.exitCode).toBe(1);
+    expect(report.problems).toEqual(["could not write Pulumi.homelab.yaml (EXDEV: simulated rename failure); it was left as it was"]);
+    expect(formatPromoteReport(report)).toMatch(/\nfailed: nothing written\n {2}- could not write Pulumi\.homelab\.yaml/);
     expect(stackText(dir, "homelab")).toBe(before);
     expect(fs.readdirSync(dir).sort()).toEqual(listing);
   });

@@ -3,7 +3,7 @@ import * as os from "os";
 import * as path from "path";
 import { ConfigError } from "../../infra/errors";
 import { parseStackConfig, readStackConfig, StackFile, writeFileAtomic, type AtomicWriteFs } from "../../infra/stackfile";
-import { changedLines, copyFixtures, FIXTURES, removeCopies } from "../promote/helpers";
+import { changedLines, copyFixtures, FIXTURES, removeCopies, REPO } from "../promote/helpers";
 
 const fixture = (stack: string): string => path.join(FIXTURES, `Pulumi.${stack}.yaml`);
 const DIGEST = "ghcr.io/acme/web@sha256:" + "f".repeat(64);
@@ -104,6 +104,18 @@ describe("setting images", () => {
     expect(after.text).toContain("'" + DIGEST + "'");
   });
 
+  it.each(["dev", "homelab", "prod"])("changes exactly the image lines of the shipped Pulumi.%s.yaml", (stack) => {
+    const before = StackFile.read(path.join(REPO, `Pulumi.${stack}.yaml`));
+    const next = new Map(before.services().map((s, i) => [s.service, `ghcr.io/acme/${s.service}:sha-${String(i).padStart(7, "0")}`]));
+    expect(next.size).toBeGreaterThan(1);
+    const after = before.setImages(next);
+    const lines = before.text.split("\n");
+    expect(changedLines(before.text, after.text)).toEqual(
+      before.services().map((s) => ({ line: s.line, before: lines[s.line - 1], after: lines[s.line - 1].replace(s.image!, next.get(s.service)!) })),
+    );
+    for (const [service, image] of next) expect(after.getImage(service)).toBe(image);
+  });
+
   it("keeps CRLF line endings", () => {
     const text = "config:\r\n  homelab:services:\r\n    api:\r\n      image: 'a/b:sha-1234567' # c\r\n      port: 1\r\n";
     const after = StackFile.parse(text, "Pulumi.crlf.yaml").setImage("api", "a/b:sha-7654321");
@@ -180,7 +192,34 @@ describe("writeFileAtomic", () => {
     }
   });
 
-  it.each(["writeSync", "fsyncSync", "renameSync"] as const)("leaves the original untouched when %s fails", (step) => {
+  it("writes the temporary file beside the target, so the rename never crosses filesystems", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "homelab-atomic-"));
+    try {
+      const file = path.join(dir, "Pulumi.dev.yaml");
+      fs.writeFileSync(file, "old\n");
+      const opened: string[] = [];
+      const renamed: [string, string][] = [];
+      const watching: AtomicWriteFs = {
+        openSync: (f, flags, mode) => (opened.push(f), fs.openSync(f, flags, mode)),
+        writeSync: (fd, b, o, l) => fs.writeSync(fd, b, o, l),
+        fsyncSync: (fd) => fs.fsyncSync(fd),
+        closeSync: (fd) => fs.closeSync(fd),
+        renameSync: (a, b) => (renamed.push([a, b]), fs.renameSync(a, b)),
+        unlinkSync: (f) => fs.unlinkSync(f),
+        statSync: (f) => fs.statSync(f),
+      };
+      writeFileAtomic(file, "new\n", watching);
+      expect(opened).toHaveLength(1);
+      expect(path.dirname(opened[0])).toBe(dir);
+      expect(opened[0]).not.toBe(file);
+      expect(renamed).toEqual([[opened[0], file]]);
+      expect(fs.readFileSync(file, "utf8")).toBe("new\n");
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.each(["openSync", "writeSync", "fsyncSync", "closeSync", "renameSync"] as const)("leaves the original untouched when %s fails", (step) => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "homelab-atomic-"));
     try {
       const file = path.join(dir, "Pulumi.dev.yaml");

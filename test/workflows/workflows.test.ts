@@ -1,126 +1,129 @@
+/**
+ * The workflows against a GitHub workflow schema validator, then their
+ * structure as parsed YAML: triggers, permissions, concurrency, and the steps
+ * that matter, in the order that matters.
+ */
 import * as fs from "fs";
 import * as path from "path";
 import { validateWorkflow } from "@action-validator/core";
-import { parse } from "yaml";
+import { stringify } from "yaml";
 import { PROMOTION_ORDER } from "../../stacks/profiles";
+import { indexOf, load, matrixStacks, ROOT, runs, stepNamed, text, using, workflowFiles, type Job, type Workflow } from "./load";
 
-const DIR = path.resolve(__dirname, "..", "..", ".github", "workflows");
-const FILES = ["preview.yml", "deploy.yml", "promote.yml", "drift.yml"] as const;
+/** Every permission each job ends up with: its own block, else the workflow's. */
+const EXPECTED_PERMISSIONS: Record<string, Record<string, Record<string, string>>> = {
+  "deploy.yml": { gate: { contents: "read" }, up: { contents: "read" } },
+  "drift.yml": { detect: { contents: "read" }, report: { issues: "write" } },
+  "preview-comment.yml": { comment: { actions: "read", "pull-requests": "write" } },
+  "preview.yml": { check: { contents: "read" }, preview: { contents: "read", "pull-requests": "write" } },
+  "promote.yml": { promote: { contents: "write", "pull-requests": "write" } },
+};
 
-interface Step {
-  name?: string;
-  id?: string;
-  uses?: string;
-  run?: string;
-  if?: string;
-  shell?: string;
-  with?: Record<string, unknown>;
-  env?: Record<string, string>;
-}
-interface Job {
-  "runs-on": string;
-  needs?: string | string[];
-  if?: string;
-  permissions?: Record<string, string>;
-  environment?: string;
-  env?: Record<string, string>;
-  strategy?: { "fail-fast"?: boolean; matrix: { include?: Record<string, string>[] } };
-  steps: Step[];
-}
-interface Workflow {
-  name: string;
-  on: Record<string, unknown>;
-  permissions: Record<string, string>;
-  concurrency: { group: string; "cancel-in-progress": boolean };
-  jobs: Record<string, Job>;
-}
+const allSteps = (wf: Workflow) => Object.values(wf.jobs).flatMap((j) => j.steps);
+const mentionsSecret = (value: unknown): boolean => /\$\{\{[^}]*\bsecrets\./.test(JSON.stringify(value));
 
-const text = (file: string): string => fs.readFileSync(path.join(DIR, file), "utf8");
-const load = (file: string): Workflow => parse(text(file)) as Workflow;
-const runs = (job: Job): string[] => job.steps.flatMap((s) => (s.run === undefined ? [] : [s.run]));
-const using = (job: Job, action: string): Step[] => job.steps.filter((s) => s.uses?.split("@")[0] === action);
-const matrixStacks = (job: Job): string[] => (job.strategy?.matrix.include ?? []).map((e) => e.stack);
+it("knows every workflow file in the folder", () => {
+  expect(workflowFiles()).toEqual(Object.keys(EXPECTED_PERMISSIONS).sort());
+});
 
-describe.each(FILES)("%s", (file) => {
-  it("passes the GitHub workflow schema (action-validator)", () => {
+describe("the schema validator", () => {
+  it("rejects broken copies, so a clean result means something", () => {
+    const wf = load("deploy.yml");
+    const broken: ((w: Workflow) => void)[] = [
+      (w) => delete (w.jobs.up as Partial<Job>)["runs-on"],
+      (w) => (w.permissions = { contents: "admin" }),
+      (w) => (w.on = { pushed: {} }),
+      (w) => (w.jobs.up.needs = "no-such-job"),
+    ];
+    for (const mutate of broken) {
+      const copy = structuredClone(wf);
+      mutate(copy);
+      expect(validateWorkflow(stringify(copy)).errors.length).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe.each(workflowFiles())("%s", (file) => {
+  const wf = load(file);
+
+  it("passes the GitHub workflow schema", () => {
     const result = validateWorkflow(text(file));
     expect(result.actionType).toBe("workflow");
     expect(result.errors).toEqual([]);
   });
 
-  it("grants read-only contents by default and writes only where a job asks", () => {
-    const wf = load(file);
+  it("grants read-only contents by default and each job exactly what it needs", () => {
     expect(wf.permissions).toEqual({ contents: "read" });
-    for (const [name, job] of Object.entries(wf.jobs)) {
-      for (const [scope, level] of Object.entries(job.permissions ?? {})) {
-        expect({ job: name, scope, level }).toEqual({ job: name, scope, level: expect.stringMatching(/^(read|write|none)$/) });
-      }
-    }
-    expect(text(file)).not.toMatch(/write-all|read-all/);
+    const actual = Object.fromEntries(Object.entries(wf.jobs).map(([name, job]) => [name, job.permissions ?? wf.permissions]));
+    expect(actual).toEqual(EXPECTED_PERMISSIONS[file]);
   });
 
-  it("pins every action to a major version or a commit", () => {
-    const uses = Object.values(load(file).jobs).flatMap((j) => j.steps.flatMap((s) => (s.uses === undefined ? [] : [s.uses])));
+  it("pins every action to a version or a commit", () => {
+    const uses = allSteps(wf).flatMap((s) => (s.uses === undefined ? [] : [s.uses]));
     expect(uses.length).toBeGreaterThan(0);
     for (const u of uses) expect(u).toMatch(/^[\w.-]+\/[\w./-]+@(v\d+(\.\d+){0,2}|[0-9a-f]{40})$/);
   });
 
-  it("has a concurrency group", () => {
-    expect(load(file).concurrency.group).toEqual(expect.any(String));
+  it("names a concurrency group", () => {
+    expect(wf.concurrency).toEqual({ group: expect.stringMatching(/\S/), "cancel-in-progress": expect.any(Boolean) });
   });
 
-  it("gives every Pulumi and Tailscale step what it needs from secrets", () => {
-    for (const job of Object.values(load(file).jobs)) {
-      if (using(job, "pulumi/actions").length > 0) {
-        expect(job.env?.PULUMI_CONFIG_PASSPHRASE).toBe("${{ secrets.PULUMI_CONFIG_PASSPHRASE }}");
-        expect(job.env?.PULUMI_BACKEND_URL).toBe("${{ secrets.PULUMI_BACKEND_URL }}");
-        for (const s of using(job, "pulumi/actions")) expect(s.uses).toBe("pulumi/actions@v6");
-      }
-      for (const s of using(job, "tailscale/github-action")) {
-        expect(s.with).toEqual({ "oauth-client-id": "${{ secrets.TS_OAUTH_CLIENT_ID }}", "oauth-secret": "${{ secrets.TS_OAUTH_SECRET }}", tags: "tag:ci" });
-        // The Docker hosts are reached over ssh, so the job must also install the key before Pulumi runs.
-        const names = job.steps.map((x) => x.name ?? x.uses ?? "");
-        expect(names.indexOf("SSH identity for Docker hosts")).toBeGreaterThan(names.indexOf("Join the tailnet"));
-        expect(names.findIndex((n) => n.startsWith("pulumi/actions") || n.startsWith("pulumi preview"))).toBeGreaterThan(names.indexOf("SSH identity for Docker hosts"));
-      }
+  it("reaches Docker only after checking the endpoint, joining the tailnet and installing the ssh identity", () => {
+    for (const [name, job] of Object.entries(wf.jobs)) {
+      const pulumi = indexOf(job, (s) => s.uses?.startsWith("pulumi/actions@") ?? false);
+      if (pulumi < 0) continue;
+      expect({ job: name, passphrase: job.env?.PULUMI_CONFIG_PASSPHRASE, backend: job.env?.PULUMI_BACKEND_URL }).toEqual({
+        job: name,
+        passphrase: "${{ secrets.PULUMI_CONFIG_PASSPHRASE }}",
+        backend: "${{ secrets.PULUMI_BACKEND_URL }}",
+      });
+      expect(job.env?.DOCKER_HOST).toMatch(/^\$\{\{ (vars\.DOCKER_HOST_[A-Z]+|matrix\.docker-host) \}\}$/);
+      const guard = indexOf(job, (s) => s.name === "Check the Docker endpoints");
+      const tailnet = indexOf(job, (s) => s.uses?.startsWith("tailscale/github-action@") ?? false);
+      const ssh = indexOf(job, (s) => s.name === "SSH identity for Docker hosts");
+      expect({ job: name, guard: guard >= 0, order: guard < tailnet && tailnet < ssh && ssh < pulumi }).toEqual({ job: name, guard: true, order: true });
+      expect(job.steps[tailnet].with).toEqual({ "oauth-client-id": "${{ secrets.TS_OAUTH_CLIENT_ID }}", "oauth-secret": "${{ secrets.TS_OAUTH_SECRET }}", tags: "tag:ci" });
+      expect(job.steps[ssh].env).toEqual({ DOCKER_SSH_KEY: "${{ secrets.DOCKER_SSH_KEY }}", SSH_KNOWN_HOSTS: "${{ vars.SSH_KNOWN_HOSTS }}" });
+      expect(job.steps[pulumi].uses).toBe("pulumi/actions@v6");
+      expect(job.steps[pulumi].with?.["cloud-url"]).toBe("${{ secrets.PULUMI_BACKEND_URL }}");
     }
   });
 });
 
 describe("preview.yml", () => {
   const wf = load("preview.yml");
+  const check = wf.jobs.check;
 
-  it("runs on pull requests, one run per PR, cancelling the stale one", () => {
-    expect(Object.keys(wf.on)).toEqual(["pull_request"]);
+  it("runs on pull requests to main, one run per pull request, cancelling the stale one", () => {
+    expect(wf.on).toEqual({ pull_request: { branches: ["main"] } });
     expect(wf.concurrency).toEqual({ group: "preview-${{ github.event.pull_request.number }}", "cancel-in-progress": true });
   });
 
-  it("checks, tests and plans every stack without any secret, so forks work", () => {
-    const check = wf.jobs.check;
-    expect(runs(check)).toEqual(expect.arrayContaining(["npm ci --no-audit --no-fund", "npx tsc --noEmit", "npm test"]));
-    expect(runs(check).some((r) => r.includes("npm run plan -- --all --format markdown --out plan.md"))).toBe(true);
-    expect(JSON.stringify(check)).not.toContain("secrets.");
-    expect(check.permissions).toEqual({ contents: "read" });
-    // Published before the job fails, so a blocked plan still shows why.
-    const names = check.steps.map((s) => s.name ?? s.uses);
-    expect(names.indexOf("Fail on mandatory policy violations")).toBeGreaterThan(names.indexOf("actions/upload-artifact@v4"));
+  it("installs, typechecks, tests and plans every stack as markdown, without any secret, so forks work", () => {
+    expect(runs(check).slice(0, 3)).toEqual(["npm ci --no-audit --no-fund", "npx tsc --noEmit", "npm test"]);
+    expect(stepNamed(check, "Offline plan of every stack").run).toContain("npm run plan -- --all --format markdown --out plan.md");
+    expect(mentionsSecret(check)).toBe(false);
   });
 
-  it("posts the plan as one sticky comment, with only pull-requests: write", () => {
-    const comment = wf.jobs.comment;
-    expect(comment.needs).toBe("check");
-    expect(comment.permissions).toEqual({ "pull-requests": "write" });
-    const [sticky] = using(comment, "marocchino/sticky-pull-request-comment");
-    expect(sticky.with).toEqual({ header: "homelab-plan", path: "plan.md" });
-    expect(comment.if).toContain("github.event.pull_request.head.repo.full_name == github.repository");
+  it("publishes the plan even after a failing test, and fails on a blocking plan only afterwards", () => {
+    const plan = stepNamed(check, "Offline plan of every stack");
+    expect(plan.if).toBe("${{ !cancelled() && steps.install.outcome == 'success' }}");
+    expect(plan.run).toContain('>> "$GITHUB_STEP_SUMMARY"');
+    const [upload] = using(check, "actions/upload-artifact");
+    expect(upload.with).toMatchObject({ name: "plan", path: "plan.md" });
+    const fail = indexOf(check, (s) => s.name === "Fail on a blocking plan");
+    expect(fail).toBeGreaterThan(check.steps.indexOf(upload));
+    expect(check.steps[fail].if).toContain("steps.plan.outputs.exit != '0'");
+    // The exit code reaches the script through the environment, not spliced into it.
+    expect(check.steps[fail].run).not.toContain("${{");
   });
 
-  it("previews every stack with the policy pack where secrets exist", () => {
+  it("previews every stack with its policy config, only where secrets exist", () => {
     const preview = wf.jobs.preview;
-    expect(preview.if).toContain("github.event.pull_request.head.repo.full_name == github.repository");
+    expect(preview.needs).toBe("check");
+    expect(preview.if).toBe("${{ github.event.pull_request.head.repo.full_name == github.repository }}");
     expect(matrixStacks(preview)).toEqual([...PROMOTION_ORDER]);
     expect(preview.strategy?.["fail-fast"]).toBe(false);
-    expect(preview.permissions).toEqual({ contents: "read", "pull-requests": "write" });
     const [pulumi] = using(preview, "pulumi/actions");
     expect(pulumi.with).toMatchObject({
       command: "preview",
@@ -129,76 +132,123 @@ describe("preview.yml", () => {
       policyPackConfigs: "policies/config/${{ matrix.stack }}.json",
       "comment-on-pr": true,
     });
-    for (const stack of PROMOTION_ORDER) expect(fs.existsSync(path.resolve(DIR, "..", "..", "policies", "config", `${stack}.json`))).toBe(true);
+    // The pack resolves @pulumi/policy from the root node_modules that `npm ci` fills.
+    expect(runs(preview)).toContain("npm ci --no-audit --no-fund");
+    for (const stack of PROMOTION_ORDER) expect(fs.existsSync(path.join(ROOT, "policies", "config", `${stack}.json`))).toBe(true);
+  });
+});
+
+describe("preview-comment.yml", () => {
+  const wf = load("preview-comment.yml");
+  const job = wf.jobs.comment;
+
+  it("runs when the preview workflow completes, for pull requests, not for cancelled runs", () => {
+    expect(wf.on).toEqual({ workflow_run: { workflows: [load("preview.yml").name], types: ["completed"] } });
+    expect(job.if).toBe("${{ github.event.workflow_run.event == 'pull_request' && github.event.workflow_run.conclusion != 'cancelled' }}");
+    expect(wf.concurrency["cancel-in-progress"]).toBe(false);
+  });
+
+  it("never checks out or runs the pull request's code, and reads the plan from that run's artifact", () => {
+    expect(using(job, "actions/checkout")).toEqual([]);
+    expect(runs(job)).toEqual([]);
+    const [download] = using(job, "actions/download-artifact");
+    expect(download.with).toEqual({ name: "plan", path: "plan", "run-id": "${{ github.event.workflow_run.id }}", "github-token": "${{ github.token }}" });
+    expect(download["continue-on-error"]).toBe(true);
+    const [script] = using(job, "actions/github-script");
+    expect(script.env).toEqual({ PLAN_FILE: "plan/plan.md" });
   });
 });
 
 describe("deploy.yml", () => {
   const wf = load("deploy.yml");
+  const first = PROMOTION_ORDER[0];
 
-  it("runs on pushes to main and never cancels a deployment", () => {
-    expect(wf.on.push).toEqual({ branches: ["main"] });
-    expect(wf.concurrency["cancel-in-progress"]).toBe(false);
+  it("runs on pushes to main (and by hand) and never cancels a deployment", () => {
+    expect(wf.on).toEqual({ push: { branches: ["main"] }, workflow_dispatch: null });
+    expect(wf.concurrency).toEqual({ group: `deploy-${first}`, "cancel-in-progress": false });
   });
 
-  it("gates on the plan, then brings up the first stack in the promotion order", () => {
+  it("gates on the offline plan, then brings up the first stack of the promotion order with its policies", () => {
+    expect(wf.env).toEqual({ STACK: first });
     expect(runs(wf.jobs.gate)).toContain('npm run plan -- --stack "$STACK"');
-    expect(JSON.stringify(wf).includes(`"STACK":"${PROMOTION_ORDER[0]}"`)).toBe(true);
+    expect(mentionsSecret(wf.jobs.gate)).toBe(false);
     const up = wf.jobs.up;
     expect(up.needs).toBe("gate");
-    expect(up.environment).toBe(PROMOTION_ORDER[0]);
+    expect(up.environment).toBe(first);
+    expect(up.env?.DOCKER_HOST).toBe(`\${{ vars.DOCKER_HOST_${first.toUpperCase()} }}`);
     const [pulumi] = using(up, "pulumi/actions");
-    expect(pulumi.with).toMatchObject({ command: "up", "stack-name": PROMOTION_ORDER[0], policyPacks: "policies", policyPackConfigs: `policies/config/${PROMOTION_ORDER[0]}.json` });
+    expect(pulumi.with).toMatchObject({ command: "up", "stack-name": first, policyPacks: "policies", policyPackConfigs: `policies/config/${first}.json` });
+  });
+
+  it("explains in a comment why this stack is the one CI deploys", () => {
+    const header = text("deploy.yml").split("\nname:")[0];
+    expect(header).toMatch(/^# .*`dev`/);
+    expect(header).toContain("npipe");
   });
 });
 
 describe("promote.yml", () => {
   const wf = load("promote.yml");
+  const job = wf.jobs.promote;
 
-  it("is started by hand with from/to chosen from the promotion order", () => {
-    const inputs = (wf.on.workflow_dispatch as { inputs: Record<string, { type: string; options?: string[] }> }).inputs;
-    expect(inputs.from.type).toBe("choice");
-    expect(inputs.to.type).toBe("choice");
-    expect(inputs.from.options).toEqual(PROMOTION_ORDER.slice(0, -1));
-    expect(inputs.to.options).toEqual(PROMOTION_ORDER.slice(1));
-    expect(inputs.force.type).toBe("boolean");
+  it("is started by hand with from/to chosen along the promotion order", () => {
+    expect(Object.keys(wf.on)).toEqual(["workflow_dispatch"]);
+    const inputs = (wf.on.workflow_dispatch as { inputs: Record<string, { type: string; options?: string[]; default?: unknown }> }).inputs;
+    expect(inputs.from).toMatchObject({ type: "choice", options: PROMOTION_ORDER.slice(0, -1), default: PROMOTION_ORDER[0] });
+    expect(inputs.to).toMatchObject({ type: "choice", options: PROMOTION_ORDER.slice(1), default: PROMOTION_ORDER[1] });
+    expect(inputs.services.type).toBe("string");
+    expect(inputs.force).toMatchObject({ type: "boolean", default: false });
+    expect(wf.concurrency).toEqual({ group: "promote-${{ inputs.to }}", "cancel-in-progress": false });
   });
 
-  it("runs the promote command and opens a pull request with the stack file change", () => {
-    const job = wf.jobs.promote;
-    expect(job.permissions).toEqual({ contents: "write", "pull-requests": "write" });
-    const step = job.steps.find((s) => s.id === "promote")!;
-    expect(step.run).toContain('npm run --silent promote -- "${args[@]}"');
+  it("runs the promote command with the inputs as environment variables, then opens a pull request of the target file", () => {
+    const step = stepNamed(job, "Promote");
     expect(step.shell).toBe("bash");
-    // Workflow inputs travel as environment variables, not as text spliced into the script.
+    expect(step.env).toEqual({ FROM: "${{ inputs.from }}", TO: "${{ inputs.to }}", SERVICES: "${{ inputs.services }}", FORCE: "${{ inputs.force }}" });
     expect(step.run).not.toContain("${{");
     const [pr] = using(job, "peter-evans/create-pull-request");
-    expect(pr.with).toMatchObject({ "add-paths": "Pulumi.${{ inputs.to }}.yaml", branch: "promote/${{ inputs.from }}-to-${{ inputs.to }}" });
+    expect(job.steps.indexOf(pr)).toBeGreaterThan(job.steps.indexOf(step));
+    expect(pr.with).toMatchObject({
+      token: "${{ secrets.PROMOTE_TOKEN || github.token }}",
+      "add-paths": "Pulumi.${{ inputs.to }}.yaml",
+      branch: "promote/${{ inputs.from }}-to-${{ inputs.to }}",
+    });
+    expect(String(pr.with?.body)).toContain("${{ steps.promote.outputs.summary }}");
+    // Promotion is offline: no secret beyond the optional token, no tailnet.
+    expect(using(job, "tailscale/github-action")).toEqual([]);
   });
 });
 
 describe("drift.yml", () => {
   const wf = load("drift.yml");
+  const detect = wf.jobs.detect;
 
-  it("runs on a schedule", () => {
-    expect(wf.on.schedule).toEqual([{ cron: expect.stringMatching(/^\S+ \S+ \S+ \S+ \S+$/) }]);
+  it("runs daily and by hand", () => {
+    expect(wf.on).toEqual({ schedule: [{ cron: "17 5 * * *" }], workflow_dispatch: null });
   });
 
-  it("refreshes every deployed stack and expects no changes", () => {
-    const detect = wf.jobs.detect;
+  it("refreshes every deployed stack and expects no changes, recording each verdict", () => {
     expect(matrixStacks(detect)).toEqual([...PROMOTION_ORDER]);
+    expect(detect.strategy?.["fail-fast"]).toBe(false);
+    expect(detect.env?.STACK).toBe("${{ matrix.stack }}");
     const [pulumi] = using(detect, "pulumi/actions");
+    expect(pulumi.id).toBe("preview");
+    expect(pulumi["continue-on-error"]).toBe(true);
     expect(pulumi.with).toMatchObject({ command: "preview", refresh: true, "expect-no-changes": true, "stack-name": "${{ matrix.stack }}" });
+    const record = stepNamed(detect, "Record the result");
+    expect(record.if).toBe("always()");
+    expect(record.env).toEqual({ OUTCOME: "${{ steps.preview.outcome }}" });
+    expect(record.run).toContain('"drift/$STACK.outcome"');
   });
 
-  it("keeps one drift issue: found by label and title, updated rather than duplicated", () => {
+  it("reports on every stack of the matrix, even when a job stopped early", () => {
     const report = wf.jobs.report;
-    expect(report.permissions).toEqual({ issues: "write" });
+    expect(report.needs).toBe("detect");
+    expect(report.if).toBe("${{ !cancelled() }}");
     const [script] = using(report, "actions/github-script");
-    const code = String(script.with?.script);
-    expect(code).toContain("issues.listForRepo");
-    expect(code).toContain('labels: label');
-    expect(code).toContain("issues.update");
-    expect(code).toContain("issues.create");
+    expect(script.env?.STACKS.split(" ")).toEqual(matrixStacks(detect));
+    expect(script.env?.RESULTS).toBe("drift");
+    expect(using(report, "actions/download-artifact")[0].with).toMatchObject({ pattern: "drift-*", path: "drift" });
   });
 });
+
