@@ -11,10 +11,11 @@ import * as fs from "fs";
 import * as path from "path";
 import { Command, CommanderError, Option } from "commander";
 import { PROJECT_DIR } from "../context";
-import { runCli, UsageError } from "../errors";
-import { listStacks, readProject } from "../plan/project";
+import { ConfigError, UsageError } from "../errors";
+import { listStacks } from "../plan/project";
 import { planStacks } from "../plan/plan";
 import { FORMATS, render, type Format } from "../plan/render";
+import { writeFileAtomic } from "../stackfile";
 
 export interface CliIo {
   readonly stdout: (text: string) => void;
@@ -29,26 +30,114 @@ const defaultIo: CliIo = {
 interface Options {
   stack?: string[];
   all?: boolean;
-  format: Format;
+  format: string;
   out?: string;
   projectDir: string;
   policyPack?: string;
 }
+
+const HELP_AFTER = `
+Output:
+  text and markdown print one section per stack, in the order planned.
+  json with one --stack name prints that stack's object:
+    {stack, file, profile, policyPack, policyConfig,
+     resources: [{urn, type, name, parent, provider, inputs, dependencies}],
+     endpoints: [...], violations: [{policy, level, urn, message}], summary}
+  json with --all or several --stack names prints one object holding them all:
+    {stacks: [<one object per stack, as above>], summary: {stacks, mandatory, advisory}}
+  Secrets print as "[secret]", values that exist only after deployment as
+  "(known after deploy)". --out replaces FILE atomically.
+
+Exit codes:
+  0  clean, or advisory findings only
+  1  at least one mandatory policy violation (or an unexpected failure)
+  2  invalid stack config, policy config or arguments
+`;
 
 export function planCommand(io: CliIo): Command {
   return new Command("plan")
     .description("Preview a stack offline (no credentials, no Docker) and check it with the homelab-guard policy pack.")
     .addOption(new Option("-s, --stack <name...>", "stack(s) to plan (Pulumi.<name>.yaml)"))
     .option("-a, --all", "plan every Pulumi.<stack>.yaml in the project, in promotion order")
-    .addOption(new Option("-f, --format <format>", "output format").choices([...FORMATS]).default("text"))
-    .option("-o, --out <file>", "write the report to a file instead of stdout")
+    .addOption(new Option("-f, --format <format>", `output format: ${FORMATS.join(", ")}`).default("text"))
+    .option("-o, --out <file>", "write the report to this file (atomically, creating folders) instead of stdout")
     .option("--project-dir <dir>", "folder holding Pulumi.yaml and the stack files", PROJECT_DIR)
     .option("--policy-pack <dir>", "policy pack folder (default: the project's policies/)")
+    .addHelpText("after", HELP_AFTER)
     .allowExcessArguments(false)
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
 }
 
+const isFormat = (f: string): f is Format => (FORMATS as readonly string[]).includes(f);
+
+/** The nearest existing folder at or above `dir`. */
+function existingAncestor(dir: string): string {
+  let cur = dir;
+  while (!fs.existsSync(cur) && path.dirname(cur) !== cur) cur = path.dirname(cur);
+  return cur;
+}
+
+/** Why `out` cannot be written, checked before planning so a bad path costs nothing. */
+function outProblem(out: string): string | undefined {
+  const file = path.resolve(out);
+  if (fs.existsSync(file) && fs.statSync(file).isDirectory()) return `--out ${out}: is a folder, not a file`;
+  const base = existingAncestor(path.dirname(file));
+  if (!fs.statSync(base).isDirectory()) return `--out ${out}: ${base} is not a folder`;
+  try {
+    fs.accessSync(base, fs.constants.W_OK);
+  } catch {
+    return `--out ${out}: ${base} is not writable`;
+  }
+  return undefined;
+}
+
+/** Creates the missing folders one level at a time, then replaces the file atomically. */
+function writeOut(out: string, text: string): void {
+  const file = path.resolve(out);
+  const missing: string[] = [];
+  for (let dir = path.dirname(file); !fs.existsSync(dir); dir = path.dirname(dir)) missing.unshift(dir);
+  try {
+    // Not mkdirSync's recursive mode: under some pseudo filesystems (/proc) it never returns.
+    for (const dir of missing) fs.mkdirSync(dir);
+    writeFileAtomic(file, text);
+  } catch (err) {
+    throw new UsageError(`--out ${out}: cannot write it (${(err as Error).message})`);
+  }
+}
+
+function usageProblems(opts: Options): { stacks: string[]; problems: string[] } {
+  const problems: string[] = [];
+  const projectDir = path.resolve(opts.projectDir);
+  const haveProject = fs.existsSync(projectDir) && fs.statSync(projectDir).isDirectory();
+  if (!haveProject) problems.push(`--project-dir ${opts.projectDir}: no such folder`);
+  if (!isFormat(opts.format)) problems.push(`--format ${opts.format}: unknown format (choose ${FORMATS.join(", ")})`);
+  if (opts.out !== undefined) {
+    const p = outProblem(opts.out);
+    if (p) problems.push(p);
+  }
+  const have = haveProject ? listStacks(projectDir) : [];
+  const list = have.length > 0 ? have.join(", ") : "none";
+  let stacks: string[] = [];
+  if (opts.all && opts.stack) problems.push("give either --stack or --all, not both");
+  else if (opts.all) {
+    stacks = have;
+    if (haveProject && have.length === 0) problems.push(`--all: no Pulumi.<stack>.yaml in ${projectDir}`);
+  } else if (opts.stack && opts.stack.length > 0) {
+    stacks = [...new Set(opts.stack)];
+    const unknown = stacks.filter((s) => !have.includes(s));
+    if (haveProject && unknown.length > 0) {
+      problems.push(`--stack: ${unknown.map((s) => `Pulumi.${s}.yaml`).join(", ")}: no such stack file in ${projectDir} (stacks: ${list})`);
+    }
+  } else problems.push(`give --stack <name> or --all (stacks: ${list})`);
+  return { stacks, problems };
+}
+
+function errorText(err: Error): string {
+  return `error: ${err.message}\n`;
+}
+
+/** Runs the command; resolves to its exit code, having printed every message itself. */
 export async function runPlanCli(argv: readonly string[], io: CliIo = defaultIo): Promise<number> {
   const program = planCommand(io);
   let opts: Options;
@@ -58,35 +147,37 @@ export async function runPlanCli(argv: readonly string[], io: CliIo = defaultIo)
   } catch (err) {
     // Commander has already printed its message (or the help text).
     if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
-    throw err;
+    io.stderr(errorText(err instanceof Error ? err : new Error(String(err))));
+    return 2;
   }
 
-  const projectDir = path.resolve(opts.projectDir);
-  if (!fs.existsSync(projectDir)) throw new UsageError(`--project-dir ${opts.projectDir}: no such folder`);
-  if (opts.all && opts.stack) throw new UsageError("give either --stack or --all, not both");
-  readProject(projectDir);
-  let stacks: string[];
-  if (opts.all) {
-    stacks = listStacks(projectDir);
-    if (stacks.length === 0) throw new UsageError(`no Pulumi.<stack>.yaml in ${projectDir}`);
-  } else if (opts.stack && opts.stack.length > 0) {
-    stacks = [...new Set(opts.stack)];
-  } else {
-    const have = listStacks(projectDir);
-    throw new UsageError(`give --stack <name> or --all (stacks: ${have.length > 0 ? have.join(", ") : "none"})`);
-  }
-
-  const plans = await planStacks({ stacks, projectDir, packDir: opts.policyPack });
-  const text = render(plans, opts.format, opts.all === true);
-  if (opts.out) {
-    fs.mkdirSync(path.dirname(path.resolve(opts.out)), { recursive: true });
-    fs.writeFileSync(opts.out, text);
+  try {
+    const { stacks, problems } = usageProblems(opts);
+    if (problems.length === 1) throw new UsageError(problems[0]);
+    if (problems.length > 1) throw new UsageError(`invalid arguments (${problems.length} problems):\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    const plans = await planStacks({ stacks, projectDir: path.resolve(opts.projectDir), packDir: opts.policyPack });
+    const text = render(plans, opts.format as Format, opts.all === true || stacks.length > 1);
     const mandatory = plans.reduce((n, p) => n + p.summary.mandatory, 0);
-    io.stderr(`wrote ${opts.out} (${plans.length} stack${plans.length === 1 ? "" : "s"}, ${mandatory} mandatory violation${mandatory === 1 ? "" : "s"})\n`);
-  } else {
-    io.stdout(text);
+    if (opts.out !== undefined) {
+      writeOut(opts.out, text);
+      io.stderr(`wrote ${opts.out} (${plans.length} stack${plans.length === 1 ? "" : "s"}, ${mandatory} mandatory violation${mandatory === 1 ? "" : "s"})\n`);
+    } else {
+      io.stdout(text);
+    }
+    return mandatory > 0 ? 1 : 0;
+  } catch (err) {
+    if (err instanceof ConfigError || err instanceof UsageError) {
+      io.stderr(errorText(err));
+      return 2;
+    }
+    // Unexpected (the pack did not start, a bug): the message, never a stack trace.
+    io.stderr(errorText(err instanceof Error ? err : new Error(String(err))));
+    return 1;
   }
-  return plans.some((p) => p.summary.mandatory > 0) ? 1 : 0;
 }
 
-if (require.main === module) void runCli(() => runPlanCli(process.argv.slice(2)));
+if (require.main === module) {
+  void runPlanCli(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

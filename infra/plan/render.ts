@@ -4,7 +4,7 @@
  * from the display form of the resources, so none can show a secret.
  */
 import type { Endpoint, HostPortEndpoint, TunnelEndpoint } from "./endpoints";
-import { mermaidDiagram } from "./mermaid";
+import { MERMAID_MAX_EDGES, MERMAID_MAX_TEXT, mermaidDiagram, mermaidEdgeCount, mermaidFits } from "./mermaid";
 import type { PlannedResource, StackPlan } from "./plan";
 import type { Violation } from "./policy";
 
@@ -53,9 +53,13 @@ export function jsonPlan(plan: StackPlan): JsonPlan {
   };
 }
 
-/** One stack: the JSON object; several (--all): `{stacks: [...], summary}`. */
-export function renderJson(plans: readonly StackPlan[], all: boolean): string {
-  if (!all && plans.length === 1) return JSON.stringify(jsonPlan(plans[0]), null, 2) + "\n";
+/**
+ * One stack: its JSON object. `combined` (--all, or several stacks named):
+ * `{stacks: [...], summary}`, whatever the number of stacks, so the shape
+ * follows from the command line alone.
+ */
+export function renderJson(plans: readonly StackPlan[], combined: boolean): string {
+  if (!combined && plans.length === 1) return JSON.stringify(jsonPlan(plans[0]), null, 2) + "\n";
   return (
     JSON.stringify(
       {
@@ -177,6 +181,14 @@ function mdTable(header: readonly string[], rows: readonly (readonly string[])[]
   return [`| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`, ...rows.map((r) => `| ${r.map(cell).join(" | ")} |`)];
 }
 
+function diagramBlock(plan: StackPlan): string[] {
+  const diagram = mermaidDiagram(plan);
+  if (mermaidFits(diagram)) return ["```mermaid", diagram, "```"];
+  return [
+    `_No diagram: at ${mermaidEdgeCount(diagram)} edges and ${diagram.length} characters it is larger than GitHub draws (${MERMAID_MAX_EDGES} edges, ${MERMAID_MAX_TEXT} characters); the Reachable table below lists everything published._`,
+  ];
+}
+
 export function renderMarkdown(plans: readonly StackPlan[]): string {
   const out: string[] = [];
   for (const plan of plans) {
@@ -186,9 +198,7 @@ export function renderMarkdown(plans: readonly StackPlan[]): string {
       "",
       `**${verdict(plan)}**: ${s.resources} resources (${s.customResources} custom), ${s.publicHostnames} public hostname(s), ${s.protectedHostnames} behind Access, ${s.hostPorts} host port(s). Policy pack \`${plan.policyPack.name}@${plan.policyPack.version}\` with \`${plan.policyConfig}\`.`,
       "",
-      "```mermaid",
-      mermaidDiagram(plan),
-      "```",
+      ...diagramBlock(plan),
       "",
       "### Reachable",
       "",
@@ -206,7 +216,7 @@ export function renderMarkdown(plans: readonly StackPlan[]): string {
   return out.join("\n");
 }
 
-export function render(plans: readonly StackPlan[], format: Format, all: boolean): string {
-  if (format === "json") return renderJson(plans, all);
+export function render(plans: readonly StackPlan[], format: Format, combined: boolean): string {
+  if (format === "json") return renderJson(plans, combined);
   return format === "markdown" ? renderMarkdown(plans) : renderText(plans);
 }
