@@ -28,7 +28,13 @@ async function plan(args: string[]): Promise<Run> {
   return { code, stdout, stderr };
 }
 
-const tmp = (): string => fs.mkdtempSync(path.join(os.tmpdir(), "homelab-plan-"));
+const made: string[] = [];
+const tmp = (): string => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "homelab-plan-"));
+  made.push(dir);
+  return dir;
+};
+afterAll(() => made.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 
 /** A project folder with Pulumi.yaml, the program (linked) and the given stack files. */
 function project(stacks: Record<string, string>): string {
