@@ -5,7 +5,7 @@
  * parents and no model. The difference is what the program itself costs.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { CALL_RESULTS, COMPUTED, UNKNOWN, type RecordedResource } from "../infra/plan/evaluate";
+import { PREVIEW_MOCKS, type RecordedResource } from "../infra/plan/evaluate";
 import { providerUrn } from "../infra/plan/values";
 
 type Ctor = new (name: string, args: unknown, opts?: pulumi.CustomResourceOptions) => pulumi.CustomResource;
@@ -32,13 +32,7 @@ function classOf(type: string): Ctor {
 export function registerRaw(stack: string, recorded: readonly RecordedResource[]): Promise<number> {
   return state.withLocalStorage(async () => {
     await pulumi.runtime.setMocks(
-      {
-        newResource: (args) => {
-          const computed = Object.fromEntries((COMPUTED[args.type] ?? []).map((k) => [k, UNKNOWN]));
-          return { id: undefined, state: { ...computed, ...args.inputs } };
-        },
-        call: (args) => Object.fromEntries((CALL_RESULTS[args.token] ?? []).map((k) => [k, UNKNOWN])),
-      },
+      PREVIEW_MOCKS,
       "homelab",
       stack,
       true,

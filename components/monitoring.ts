@@ -141,6 +141,8 @@ export class Monitoring extends pulumi.ComponentResource {
 
     this.scrapePlan = scrapePlan(args.services, { host: args.host, network: net, nodeExporter });
 
+    // Every platform container gets a CPU cap of at most one CPU: a heavy query or a log burst must not
+    // starve the services on a small VPS, and Docker refuses a cap above the host's CPU count.
     const svc = (role: string, spec: Parameters<typeof platformService>[0], extra: { uploads?: FileUpload[]; secrets?: Record<string, pulumi.Input<string>>; after?: pulumi.Resource[] } = {}): HomelabService =>
       // Renaming this child (the role suffix) replaces the container; its volumes are retained by name.
       new HomelabService(
@@ -180,6 +182,7 @@ export class Monitoring extends pulumi.ComponentResource {
       ],
       healthcheck: wget("http://localhost:8080/healthz"),
       memoryMb: 256,
+      cpus: 0.5,
     });
 
     if (nodeExporter) {
@@ -191,6 +194,7 @@ export class Monitoring extends pulumi.ComponentResource {
         volumes: [{ type: "bind", source: "/", target: "/host", readOnly: true }],
         healthcheck: wget("http://localhost:9100/metrics"),
         memoryMb: 64,
+        cpus: 0.25,
         capDrop: ["ALL"],
       });
     }
@@ -205,6 +209,7 @@ export class Monitoring extends pulumi.ComponentResource {
       environment: { COLLECTOR_OTLP_ENABLED: "true", MEMORY_MAX_TRACES: "50000" },
       ports: publish(ports.jaeger, UI_PORTS.jaeger),
       memoryMb: 512,
+      cpus: 0.5,
       capDrop: ["ALL"],
     });
 
@@ -223,6 +228,7 @@ export class Monitoring extends pulumi.ComponentResource {
         ports: publish(ports.prometheus, UI_PORTS.prometheus),
         healthcheck: wget(`http://localhost:${UI_PORTS.prometheus}/-/healthy`),
         memoryMb: 1024,
+        cpus: 1,
         capDrop: ["ALL"],
       },
       {
@@ -251,6 +257,7 @@ export class Monitoring extends pulumi.ComponentResource {
         volumes: [{ type: "volume", source: MONITORING_VOLUMES.loki, target: "/loki", readOnly: false }],
         healthcheck: wget(`http://localhost:${LOKI_PORT}/ready`),
         memoryMb: 512,
+        cpus: 0.5,
         capDrop: ["ALL"],
       },
       { uploads: [{ file: LOKI_CONFIG_FILE, content: lokiYaml(retentionDays) }] },
@@ -278,6 +285,7 @@ export class Monitoring extends pulumi.ComponentResource {
           startPeriod: "30s",
         },
         memoryMb: 256,
+        cpus: 0.5,
       },
       {
         uploads: [{ file: ALLOY_CONFIG_FILE, content: alloyConfig({ stack: args.stack, dockerHost: `unix://${DOCKER_SOCKET}`, lokiUrl: `http://loki:${LOKI_PORT}` }) }],
@@ -303,6 +311,7 @@ export class Monitoring extends pulumi.ComponentResource {
         ports: publish(ports.grafana, UI_PORTS.grafana),
         healthcheck: wget(`http://localhost:${UI_PORTS.grafana}/api/health`),
         memoryMb: 512,
+        cpus: 0.5,
         capDrop: ["ALL"],
       },
       {

@@ -49,6 +49,7 @@ export class Watchtower extends pulumi.ComponentResource {
       // mount); it keeps the bind consistent with the no-sensitive-mounts policy, which allow-lists the image.
       volumes: [{ type: "bind", source: "/var/run/docker.sock", target: "/var/run/docker.sock", readOnly: true }],
       memoryMb: 128,
+      cpus: 0.25,
     });
     this.service = new HomelabService(
       `${name}-service`,

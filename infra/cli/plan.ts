@@ -9,23 +9,16 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { Command, CommanderError, Option } from "commander";
+import { Command, Option } from "commander";
 import { PROJECT_DIR } from "../context";
 import { ConfigError, UsageError } from "../errors";
 import { listStacks } from "../plan/project";
 import { planStacks } from "../plan/plan";
 import { FORMATS, render, type Format } from "../plan/render";
 import { writeFileAtomic } from "../stackfile";
+import { defaultIo, parseArgs, type CliIo } from "./io";
 
-export interface CliIo {
-  readonly stdout: (text: string) => void;
-  readonly stderr: (text: string) => void;
-}
-
-const defaultIo: CliIo = {
-  stdout: (t) => process.stdout.write(t),
-  stderr: (t) => process.stderr.write(t),
-};
+export type { CliIo };
 
 interface Options {
   stack?: string[];
@@ -140,16 +133,16 @@ function errorText(err: Error): string {
 /** Runs the command; resolves to its exit code, having printed every message itself. */
 export async function runPlanCli(argv: readonly string[], io: CliIo = defaultIo): Promise<number> {
   const program = planCommand(io);
-  let opts: Options;
+  let parsed: ReturnType<typeof parseArgs<Options>>;
   try {
-    program.parse([...argv], { from: "user" });
-    opts = program.opts<Options>();
+    parsed = parseArgs<Options>(program, argv);
   } catch (err) {
-    // Commander has already printed its message (or the help text).
-    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
+    // An option's own parser refused the value.
     io.stderr(errorText(err instanceof Error ? err : new Error(String(err))));
     return 2;
   }
+  if ("exit" in parsed) return parsed.exit;
+  const opts = parsed.opts;
 
   try {
     const { stacks, problems } = usageProblems(opts);

@@ -7,14 +7,12 @@
  * gate) or the write failed; 2 bad arguments or a bad stack file.
  */
 import * as path from "path";
-import { Command, CommanderError } from "commander";
+import { Command } from "commander";
 import { ConfigError, UsageError } from "../errors";
 import { formatPromoteReport, formatStatus, promote, promotionStatus, type PlanGate } from "../promote";
+import { defaultIo, parseArgs, type CliIo } from "./io";
 
-export interface CliIo {
-  readonly stdout: (text: string) => void;
-  readonly stderr: (text: string) => void;
-}
+export type { CliIo };
 
 export interface CliDeps {
   /** Loaded only when a promotion reaches the gate, so --status and bad arguments stay fast. */
@@ -53,14 +51,9 @@ export async function runPromoteCli(argv: readonly string[], io: CliIo = default
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
 
-  let opts: Options;
-  try {
-    program.parse([...argv], { from: "user" });
-    opts = program.opts<Options>();
-  } catch (err) {
-    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
-    throw err;
-  }
+  const parsed = parseArgs<Options>(program, argv);
+  if ("exit" in parsed) return parsed.exit;
+  const opts = parsed.opts;
 
   const problems: string[] = [];
   if (opts.status) {
@@ -108,11 +101,6 @@ export async function runPromoteCli(argv: readonly string[], io: CliIo = default
     return 1;
   }
 }
-
-const defaultIo: CliIo = {
-  stdout: (t) => process.stdout.write(t),
-  stderr: (t) => process.stderr.write(t),
-};
 
 if (require.main === module) {
   runPromoteCli(process.argv.slice(2)).then(

@@ -271,27 +271,33 @@ function providerOf(r: AnalyzerResourceInput): pb.AnalyzerProviderResource | und
     return out;
 }
 
-function analyzeRequest(r: AnalyzerResourceInput): pb.AnalyzeRequest {
-    const req = new pb.AnalyzeRequest();
-    req.setUrn(r.urn);
-    req.setType(r.type);
-    req.setName(r.name);
-    req.setProperties(struct(r.properties, r.urn));
-    req.setOptions(optionsOf(r));
+/** The fields an `Analyze` request and an `AnalyzeStack` resource share. */
+interface ResourceMessage {
+    setUrn(v: string): unknown;
+    setType(v: string): unknown;
+    setName(v: string): unknown;
+    setProperties(v: Struct): unknown;
+    setOptions(v: pb.AnalyzerResourceOptions): unknown;
+    setProvider(v: pb.AnalyzerProviderResource): unknown;
+}
+
+function fill<M extends ResourceMessage>(msg: M, r: AnalyzerResourceInput): M {
+    msg.setUrn(r.urn);
+    msg.setType(r.type);
+    msg.setName(r.name);
+    msg.setProperties(struct(r.properties, r.urn));
+    msg.setOptions(optionsOf(r));
     const provider = providerOf(r);
-    if (provider) req.setProvider(provider);
-    return req;
+    if (provider) msg.setProvider(provider);
+    return msg;
+}
+
+function analyzeRequest(r: AnalyzerResourceInput): pb.AnalyzeRequest {
+    return fill(new pb.AnalyzeRequest(), r);
 }
 
 function stackResource(r: AnalyzerResourceInput): pb.AnalyzerResource {
-    const res = new pb.AnalyzerResource();
-    res.setUrn(r.urn);
-    res.setType(r.type);
-    res.setName(r.name);
-    res.setProperties(struct(r.properties, r.urn));
-    res.setOptions(optionsOf(r));
-    const provider = providerOf(r);
-    if (provider) res.setProvider(provider);
+    const res = fill(new pb.AnalyzerResource(), r);
     if (r.parent) res.setParent(r.parent);
     res.setDependenciesList([...(r.dependencies ?? [])]);
     const map = res.getPropertydependenciesMap();

@@ -74,6 +74,15 @@ export const CALL_RESULTS: Readonly<Record<string, readonly string[]>> = {
   "cloudflare:index/getZeroTrustTunnelCloudflaredToken:getZeroTrustTunnelCloudflaredToken": ["token"],
 };
 
+/** Mocks that answer like a preview: inputs echoed, provider-computed outputs and data sources unknown. */
+export const PREVIEW_MOCKS: pulumi.runtime.Mocks = {
+  newResource: (args) => {
+    const computed = Object.fromEntries((COMPUTED[args.type] ?? []).map((k) => [k, UNKNOWN]));
+    return { id: undefined, state: { ...computed, ...args.inputs } };
+  },
+  call: (args) => Object.fromEntries((CALL_RESULTS[args.token] ?? []).map((k) => [k, UNKNOWN])),
+};
+
 interface RegisterRequest {
   getType(): string;
   getName(): string;
@@ -115,13 +124,7 @@ export function evaluateStack(opts: EvaluateOptions): Promise<Evaluation> {
   return state.withLocalStorage(async () => {
     const resources: RecordedResource[] = [];
     await pulumi.runtime.setMocks(
-      {
-        newResource: (args) => {
-          const computed = Object.fromEntries((COMPUTED[args.type] ?? []).map((k) => [k, UNKNOWN]));
-          return { id: undefined, state: { ...computed, ...args.inputs } };
-        },
-        call: (args) => Object.fromEntries((CALL_RESULTS[args.token] ?? []).map((k) => [k, UNKNOWN])),
-      },
+      PREVIEW_MOCKS,
       "homelab",
       opts.stack,
       true,

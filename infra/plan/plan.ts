@@ -15,14 +15,7 @@ import { policyConfigFile, PolicyRunner, readPolicyConfig, type PolicyResult, ty
 import { readProject, requireStacks } from "./project";
 import { displayInputs, providerUrn, type DisplayValue } from "./values";
 
-export interface PlannedResource {
-  readonly urn: string;
-  readonly type: string;
-  readonly name: string;
-  readonly custom: boolean;
-  readonly parent: string | undefined;
-  readonly provider: string | undefined;
-  readonly dependencies: readonly string[];
+export interface PlannedResource extends Omit<RecordedResource, "inputs" | "options"> {
   /** Secrets as "[secret]", unknowns as "(known after deploy)". */
   readonly inputs: { readonly [key: string]: DisplayValue };
 }

@@ -125,6 +125,7 @@ describe("homelab", () => {
     const w = named(ev("homelab").resources, "server-watchtower-service-container");
     expect(input<string[]>(w, "command")).toEqual(expect.arrayContaining(["--label-enable", "--interval", "300"]));
     expect(input(w, "volumes")).toEqual([{ hostPath: "/var/run/docker.sock", containerPath: "/var/run/docker.sock", readOnly: true }]);
+    expect(input(w, "cpus")).toBe("0.25");
   });
 
   it("exports container name, internal URL, host bindings and public hostname per service", () => {

@@ -52,6 +52,9 @@ describe.each(SHIPPED_STACKS)("%s: monitoring containers", (stack) => {
       expect(c.inputs.privileged).toBe(false);
       expect(c.inputs.securityOpts).toEqual(["no-new-privileges:true"]);
       expect(typeof c.inputs.memory).toBe("number");
+      // Capped, and never above one CPU: Docker refuses a cap larger than the host's CPU count.
+      expect(Number(c.inputs.cpus)).toBeGreaterThan(0);
+      expect(Number(c.inputs.cpus)).toBeLessThanOrEqual(1);
       expect(c.inputs.restart).toBe(e.model.profile.restart);
     }
     // The network the containers join exists on that host.
