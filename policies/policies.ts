@@ -8,6 +8,7 @@ import { noPrivilegedHostPorts } from "./rules/no-privileged-host-ports";
 import { noPublicPorts } from "./rules/no-public-ports";
 import { noSensitiveMounts } from "./rules/no-sensitive-mounts";
 import { noSharedMountPropagation } from "./rules/no-shared-mount-propagation";
+import { noUnconfinedProfiles } from "./rules/no-unconfined-profiles";
 import { requireCpuLimit } from "./rules/require-cpu-limit";
 import { requireHealthcheck } from "./rules/require-healthcheck";
 import { requireHomelabNetwork } from "./rules/require-homelab-network";
@@ -28,6 +29,7 @@ export const policies: Policies = [
     noHostNamespaces,
     noSensitiveMounts,
     noSharedMountPropagation,
+    noUnconfinedProfiles,
     requireNoNewPrivileges,
     restrictCapabilities,
     requirePinnedImages,
