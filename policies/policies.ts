@@ -8,6 +8,7 @@ import { noPrivilegedHostPorts } from "./rules/no-privileged-host-ports";
 import { noPublicPorts } from "./rules/no-public-ports";
 import { noSensitiveMounts } from "./rules/no-sensitive-mounts";
 import { noSharedMountPropagation } from "./rules/no-shared-mount-propagation";
+import { noSharedWritableVolumes } from "./rules/no-shared-writable-volumes";
 import { noUnconfinedProfiles } from "./rules/no-unconfined-profiles";
 import { requireCpuLimit } from "./rules/require-cpu-limit";
 import { requireHealthcheck } from "./rules/require-healthcheck";
@@ -29,6 +30,7 @@ export const policies: Policies = [
     noHostNamespaces,
     noSensitiveMounts,
     noSharedMountPropagation,
+    noSharedWritableVolumes,
     noUnconfinedProfiles,
     requireNoNewPrivileges,
     restrictCapabilities,

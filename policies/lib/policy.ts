@@ -45,6 +45,8 @@ export interface StackResource {
     readonly urn: string;
     readonly name: string;
     readonly props: Props;
+    /** URN of the resource's provider; for Docker resources it tells which host they live on. */
+    readonly provider: string | undefined;
     readonly dependencies: readonly StackResource[];
     readonly propertyDependencies: Readonly<Record<string, readonly StackResource[]>>;
 }
@@ -87,7 +89,7 @@ export function stackRule<C extends object>(spec: StackRuleSpec<C>): StackValida
                 if (known) return known;
                 const deps: StackResource[] = [];
                 const propDeps: Record<string, StackResource[]> = {};
-                const out: StackResource = { type: r.type, urn: r.urn, name: r.name, props: rawProps(r.props), dependencies: deps, propertyDependencies: propDeps };
+                const out: StackResource = { type: r.type, urn: r.urn, name: r.name, props: rawProps(r.props), provider: r.provider?.urn, dependencies: deps, propertyDependencies: propDeps };
                 converted.set(r, out);
                 for (const d of r.dependencies) deps.push(convert(d));
                 for (const [k, v] of Object.entries(r.propertyDependencies)) propDeps[k] = v.map(convert);

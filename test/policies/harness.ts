@@ -58,6 +58,8 @@ export interface StackInput {
     readonly props: Wire;
     readonly dependsOn?: readonly string[];
     readonly propertyDependencies?: Readonly<Record<string, readonly string[]>>;
+    /** Provider URN, as the engine sends it (for Docker: which host). */
+    readonly provider?: string;
 }
 
 export function runStack(policy: Policy, inputs: readonly StackInput[], config: object = {}): { message: string; urn?: string }[] {
@@ -68,6 +70,7 @@ export function runStack(policy: Policy, inputs: readonly StackInput[], config: 
             type: i.type, name: i.name, urn: urnOf(i.type, i.name), props: wireProps(i.props),
             opts: { protect: false, ignoreChanges: [], aliases: [], additionalSecretOutputs: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 } },
             dependencies: [], propertyDependencies: {}, isType: () => false, asType: () => undefined,
+            provider: i.provider === undefined ? undefined : { type: "pulumi:providers:docker", name: i.provider.split("::").pop(), urn: i.provider, props: {} },
         } as unknown as PolicyResource;
         byName.set(i.name, r);
         return r;

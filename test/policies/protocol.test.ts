@@ -183,6 +183,19 @@ describe.each(STACKS)("tunnel resources with policies/config/%s.json", (stack) =
     const ds = byPolicy(await pack(stack).analyzeStack([sock]), "no-sensitive-mounts");
     expect(ds.map((d) => [d.enforcementLevel, d.urn])).toEqual([[configuredLevel(stack, "no-sensitive-mounts"), sock.urn]]);
   });
+
+  test("AnalyzeStack: the provider travels with each resource, so two writers of a volume count only on one host", async () => {
+    const volume = { volumes: [{ volumeName: "app-data", containerPath: "/data" }] };
+    const a = container(volume);
+    const b = container(volume);
+    const ds = byPolicy(await pack(stack).analyzeStack([a, b]), "no-shared-writable-volumes");
+    expect(ds.map((d) => [d.enforcementLevel, d.urn])).toEqual([
+      [configuredLevel(stack, "no-shared-writable-volumes"), a.urn],
+      [configuredLevel(stack, "no-shared-writable-volumes"), b.urn],
+    ]);
+    const elsewhere = { ...container(volume), provider: "urn:pulumi:test::homelab::pulumi:providers:docker::vps-docker::5b2d1c4e-0f3a-4f7e-9d6b-2a8c9e1f4b70" };
+    expect(byPolicy(await pack(stack).analyzeStack([a, elsewhere]), "no-shared-writable-volumes")).toEqual([]);
+  });
 });
 
 describe("Configure", () => {
