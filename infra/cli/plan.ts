@@ -133,14 +133,7 @@ function errorText(err: Error): string {
 /** Runs the command; resolves to its exit code, having printed every message itself. */
 export async function runPlanCli(argv: readonly string[], io: CliIo = defaultIo): Promise<number> {
   const program = planCommand(io);
-  let parsed: ReturnType<typeof parseArgs<Options>>;
-  try {
-    parsed = parseArgs<Options>(program, argv);
-  } catch (err) {
-    // An option's own parser refused the value.
-    io.stderr(errorText(err instanceof Error ? err : new Error(String(err))));
-    return 2;
-  }
+  const parsed = parseArgs<Options>(program, argv);
   if ("exit" in parsed) return parsed.exit;
   const opts = parsed.opts;
 
@@ -170,7 +163,13 @@ export async function runPlanCli(argv: readonly string[], io: CliIo = defaultIo)
 }
 
 if (require.main === module) {
-  void runPlanCli(process.argv.slice(2)).then((code) => {
-    process.exitCode = code;
-  });
+  runPlanCli(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(errorText(err instanceof Error ? err : new Error(String(err))));
+      process.exitCode = 1;
+    },
+  );
 }
