@@ -28,3 +28,20 @@ export function parseArgs<O extends OptionValues>(program: Command, argv: readon
     throw err;
   }
 }
+
+/**
+ * Runs a command as the process's main module: its resolved code becomes the
+ * exit code; an unexpected rejection prints its message (never a stack trace)
+ * and exits 1.
+ */
+export function runMain(run: (argv: readonly string[]) => Promise<number>): void {
+  run(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -16,7 +16,7 @@ import { listStacks } from "../plan/project";
 import { planStacks } from "../plan/plan";
 import { FORMATS, render, type Format } from "../plan/render";
 import { writeFileAtomic } from "../stackfile";
-import { defaultIo, parseArgs, type CliIo } from "./io";
+import { defaultIo, parseArgs, runMain, type CliIo } from "./io";
 
 export type { CliIo };
 
@@ -162,14 +162,4 @@ export async function runPlanCli(argv: readonly string[], io: CliIo = defaultIo)
   }
 }
 
-if (require.main === module) {
-  runPlanCli(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (err: unknown) => {
-      process.stderr.write(errorText(err instanceof Error ? err : new Error(String(err))));
-      process.exitCode = 1;
-    },
-  );
-}
+if (require.main === module) runMain((argv) => runPlanCli(argv));

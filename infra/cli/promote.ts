@@ -10,7 +10,7 @@ import * as path from "path";
 import { Command } from "commander";
 import { ConfigError, UsageError } from "../errors";
 import { formatPromoteReport, formatStatus, promote, promotionStatus, type PlanGate } from "../promote";
-import { defaultIo, parseArgs, type CliIo } from "./io";
+import { defaultIo, parseArgs, runMain, type CliIo } from "./io";
 
 export type { CliIo };
 
@@ -102,14 +102,4 @@ export async function runPromoteCli(argv: readonly string[], io: CliIo = default
   }
 }
 
-if (require.main === module) {
-  runPromoteCli(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (err: unknown) => {
-      process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+if (require.main === module) runMain((argv) => runPromoteCli(argv));
