@@ -7,7 +7,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { decodeConfigValue, engineConfigFromStackFile, PROJECT_DIR, stackFileName } from "../context";
+import { decodeConfigValue, engineConfigFromStackFile, PROJECT_DIR, stackFileName, type EngineConfig } from "../context";
 import { loadModel } from "../load";
 import type { HomelabModel } from "../model";
 import { buildHomelab, type HomelabOutputs } from "../program";
@@ -110,23 +110,41 @@ const settings = require("@pulumi/pulumi/runtime/settings") as Settings & Settin
 const state = require("@pulumi/pulumi/runtime/state") as State;
 const stackModule = require("@pulumi/pulumi/runtime/stack") as StackModule;
 
-export function evaluateStack(opts: EvaluateOptions): Promise<Evaluation> {
+/** One stack's config, read and validated: what an evaluation needs, before any resource exists. */
+export interface LoadedStack {
+  readonly stack: string;
+  readonly file: string;
+  readonly engine: EngineConfig;
+  readonly model: HomelabModel;
+}
+
+/** Reads and validates one stack's config as the program will; throws ConfigError listing every problem. */
+export function loadStack(opts: EvaluateOptions): LoadedStack {
   const projectDir = opts.projectDir ?? PROJECT_DIR;
   const file = stackFileName(opts.stack);
   const text = opts.stackFileText ?? readStackFile(path.join(projectDir, file));
   const engine = engineConfigFromStackFile(text, file);
   const values: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(engine.values)) values[k] = decodeConfigValue(v);
-  // Validation comes first: invalid config registers no resource at all.
   const model = loadModel({ file, stack: opts.stack, values, secureLeaves: engine.secureLeaves });
+  return { stack: opts.stack, file, engine, model };
+}
 
+export function evaluateStack(opts: EvaluateOptions): Promise<Evaluation> {
+  // Validation comes first: invalid config registers no resource at all.
+  return evaluateLoaded(loadStack(opts));
+}
+
+/** Runs the program for a stack whose config `loadStack` has already validated. */
+export function evaluateLoaded(loaded: LoadedStack): Promise<Evaluation> {
+  const { stack, file, engine, model } = loaded;
   // A fresh runtime store per evaluation, so several stacks can be planned in one process.
   return state.withLocalStorage(async () => {
     const resources: RecordedResource[] = [];
     await pulumi.runtime.setMocks(
       PREVIEW_MOCKS,
       "homelab",
-      opts.stack,
+      stack,
       true,
     );
     pulumi.runtime.setAllConfig(engine.values, engine.secretKeys);
@@ -137,7 +155,7 @@ export function evaluateStack(opts: EvaluateOptions): Promise<Evaluation> {
       return undefined;
     });
     await settings.waitForRPCs();
-    return { stack: opts.stack, file, model, resources, outputs: outputs! };
+    return { stack, file, model, resources, outputs: outputs! };
   });
 }
 

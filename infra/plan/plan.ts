@@ -3,13 +3,10 @@
  * (evaluateStack, the same code `pulumi up` runs), its resources made safe
  * to print, what is reachable from where, and the policy pack's verdict.
  */
-import * as fs from "fs";
-import * as path from "path";
-import { decodeConfigValue, engineConfigFromStackFile, PROJECT_DIR, stackFileName } from "../context";
+import { PROJECT_DIR } from "../context";
 import { ConfigError, type ConfigProblem } from "../errors";
-import { loadModel } from "../load";
 import type { HomelabModel } from "../model";
-import { evaluateStack, type Evaluation, type RecordedResource } from "./evaluate";
+import { evaluateLoaded, loadStack, type EvaluateOptions, type Evaluation, type LoadedStack, type RecordedResource } from "./evaluate";
 import { topology, type Endpoint, type Topology } from "./endpoints";
 import { policyConfigFile, PolicyRunner, readPolicyConfig, type PolicyResult, type Violation } from "./policy";
 import { readProject, requireStacks } from "./project";
@@ -89,14 +86,9 @@ export async function withoutRuntimeDiagnostics<T>(fn: () => Promise<T>): Promis
   }
 }
 
-export interface EvaluateForPlanOptions {
-  readonly stack: string;
-  readonly stackFileText?: string;
-  readonly projectDir?: string;
-}
-
-export function evaluateForPlan(opts: EvaluateForPlanOptions): Promise<Evaluation> {
-  return withoutRuntimeDiagnostics(() => evaluateStack(opts));
+/** Evaluates a stack (given by name, or already loaded) the way the plan does: runtime diagnostics off. */
+export function evaluateForPlan(stack: EvaluateOptions | LoadedStack): Promise<Evaluation> {
+  return withoutRuntimeDiagnostics(() => evaluateLoaded("model" in stack ? stack : loadStack(stack)));
 }
 
 function plannedResource(r: RecordedResource): PlannedResource {
@@ -157,21 +149,6 @@ export interface PlanOptions {
   readonly runner?: PolicyRunner;
 }
 
-interface Checked {
-  readonly stack: string;
-  readonly text: string;
-  readonly profile: string;
-}
-
-/** Validates one stack's config the way the evaluation will; throws ConfigError. */
-function checkStack(stack: string, text: string): Checked {
-  const file = stackFileName(stack);
-  const engine = engineConfigFromStackFile(text, file);
-  const values: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(engine.values)) values[k] = decodeConfigValue(v);
-  return { stack, text, profile: loadModel({ file, stack, values, secureLeaves: engine.secureLeaves }).profile.name };
-}
-
 /**
  * Plans several stacks. Every stack's config and policy config file are
  * checked first, so all problems are reported together and the policy pack
@@ -185,13 +162,13 @@ export async function planStacks(opts: PlanOptions): Promise<StackPlan[]> {
   requireStacks(projectDir, opts.stacks.filter((s) => texts[s] === undefined));
   const runner = opts.runner ?? new PolicyRunner({ packDir: opts.packDir });
 
-  const checked: Checked[] = [];
+  const checked: LoadedStack[] = [];
   const problems: ConfigProblem[] = [];
   for (const stack of opts.stacks) {
     try {
-      const c = checkStack(stack, texts[stack] ?? fs.readFileSync(stackFilePathFor(projectDir, stack), "utf8"));
-      readPolicyConfig(policyConfigFile(runner.packDir, stack, c.profile));
-      checked.push(c);
+      const loaded = loadStack({ stack, stackFileText: texts[stack], projectDir });
+      readPolicyConfig(policyConfigFile(runner.packDir, stack, loaded.model.profile.name));
+      checked.push(loaded);
     } catch (err) {
       if (err instanceof ConfigError) problems.push(...err.problems);
       else throw err;
@@ -204,15 +181,11 @@ export async function planStacks(opts: PlanOptions): Promise<StackPlan[]> {
   void runner.start(checked[0].stack).catch(() => undefined);
   try {
     const evaluations: Evaluation[] = [];
-    for (const c of checked) evaluations.push(await evaluateForPlan({ stack: c.stack, stackFileText: c.text, projectDir }));
+    for (const loaded of checked) evaluations.push(await evaluateForPlan(loaded));
     const plans: StackPlan[] = [];
     for (const e of evaluations) plans.push(assemblePlan(e, await runner.analyze(e.stack, e.model.profile.name, e.resources)));
     return plans;
   } finally {
     if (!opts.runner) await runner.close();
   }
-}
-
-export function stackFilePathFor(projectDir: string, stack: string): string {
-  return path.join(projectDir, stackFileName(stack));
 }

@@ -8,6 +8,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { ConfigError, formatProblem, type ConfigProblem } from "../errors";
+import { listStacks } from "../plan/project";
 import { SERVICES_KEY, stackFilePath, StackFile, writeFileAtomic, type AtomicWriteFs } from "../stackfile";
 import { PROMOTION_ORDER } from "../../stacks/profiles";
 import { checkImmutable, immutablePattern } from "./images";
@@ -92,19 +93,10 @@ export function orderProblem(from: string, to: string, order: readonly string[])
   return `${from} -> ${to} skips ${order.slice(i + 1, j).join(", ")} in the promotion order (${chain})`;
 }
 
-/** Stacks with a file in `dir`, for a message that says which names would have worked. */
-function stacksIn(dir: string): string[] {
-  try {
-    return fs.readdirSync(dir).flatMap((f) => /^Pulumi\.([^.]+)\.yaml$/.exec(f)?.[1] ?? []);
-  } catch {
-    return [];
-  }
-}
-
 function readStack(projectDir: string, stack: string, problems: ConfigProblem[]): StackFile | undefined {
   const file = stackFilePath(projectDir, stack);
   if (!fs.existsSync(file)) {
-    const known = stacksIn(projectDir);
+    const known = fs.existsSync(projectDir) ? listStacks(projectDir) : [];
     const message = `no such stack file in ${projectDir} (stacks there: ${known.length > 0 ? known.join(", ") : "none"})`;
     problems.push({ file: path.basename(file), path: "", message });
     return undefined;

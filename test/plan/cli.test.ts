@@ -7,6 +7,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { scratchProject } from "../../bench/cli";
 import { runPlanCli, type CliIo } from "../../infra/cli/plan";
 import type { JsonPlan } from "../../infra/plan";
 import { editStack, PROJECT_DIR, stackText } from "../support/stacks";
@@ -36,12 +37,10 @@ const tmp = (): string => {
 };
 afterAll(() => made.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 
-/** A project folder with Pulumi.yaml, the program (linked) and the given stack files. */
+/** A project folder with Pulumi.yaml, the program (linked) and the given stack files; removed after the tests. */
 function project(stacks: Record<string, string>): string {
-  const dir = tmp();
-  fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
-  fs.symlinkSync(path.join(PROJECT_DIR, "infra"), path.join(dir, "infra"));
-  for (const [s, text] of Object.entries(stacks)) fs.writeFileSync(path.join(dir, `Pulumi.${s}.yaml`), text);
+  const dir = scratchProject(stacks);
+  made.push(dir);
   return dir;
 }
 

@@ -74,6 +74,9 @@ describe("json", () => {
     for (const stack of SHIPPED_STACKS) {
       const json = jsonOf(stack);
       const urns = new Set(json.resources.map((r) => r.urn));
+      // Most resources sit under a component and several depend on others, so the checks below see real links.
+      expect(json.resources.filter((r) => r.parent).length).toBeGreaterThan(json.resources.length / 2);
+      expect(json.resources.some((r) => r.dependencies.length > 0)).toBe(true);
       for (const r of json.resources) {
         if (r.parent) expect(urns).toContain(r.parent);
         for (const d of r.dependencies) expect(urns).toContain(d);

@@ -106,6 +106,8 @@ describe("setting images", () => {
 
   it.each(["dev", "homelab", "prod"])("changes exactly the image lines of the shipped Pulumi.%s.yaml", (stack) => {
     const before = StackFile.read(path.join(REPO, `Pulumi.${stack}.yaml`));
+    // Counted from the raw text, so an image line services() missed would fail here rather than drop from both sides.
+    expect(before.services().length).toBe((before.text.match(/^ {6}image:/gm) ?? []).length);
     const next = new Map(before.services().map((s, i) => [s.service, `ghcr.io/acme/${s.service}:sha-${String(i).padStart(7, "0")}`]));
     expect(next.size).toBeGreaterThan(1);
     const after = before.setImages(next);
