@@ -1,6 +1,9 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import type { Service } from "../infra/model";
+import { canonicalCpus, canonicalDuration } from "../infra/providers/goFormat";
+
+const optionalDuration = (d: string | undefined): string | undefined => (d === undefined ? undefined : canonicalDuration(d));
 
 export interface FileUpload {
   /** Absolute path inside the container. */
@@ -87,10 +90,13 @@ export class HomelabService extends pulumi.ComponentResource {
       if (v.type !== "volume" || shared[v.source] || volumes[v.source]) continue;
       // The Docker name is the config's own, so a renamed resource finds the same data;
       // retainOnDelete keeps it through `pulumi destroy` and through that rename's delete step.
+      // Creating a volume under an existing name returns that volume with its old labels, and
+      // labels force a replacement (kreuzwerker/terraform-provider-docker v4.5.0 resource_docker_volume.go):
+      // so no label names the service, and the labels a volume was first created with stay.
       volumes[v.source] = new docker.Volume(
         `${name}-${v.source}-volume`,
-        { name: v.source, labels: [{ label: "homelab.stack", value: args.stack }, { label: "homelab.service", value: svc.key }] },
-        { ...childOpts, retainOnDelete: true },
+        { name: v.source, labels: [{ label: "homelab.stack", value: args.stack }] },
+        { ...childOpts, retainOnDelete: true, ignoreChanges: ["labels"] },
       );
     }
     this.volumes = volumes;
@@ -122,20 +128,28 @@ export class HomelabService extends pulumi.ComponentResource {
         restart: svc.restart,
         mustRun: !svc.oneShot,
         memory: svc.memoryMb,
-        cpus: svc.cpus === undefined ? undefined : String(svc.cpus),
+        // Without it Docker allows swap up to the limit again, and the provider records that: a diff after every refresh.
+        memorySwap: svc.memoryMb,
+        // What the provider reads back ("1" comes back "1.0"), since cpus forces a new container.
+        cpus: svc.cpus === undefined ? undefined : canonicalCpus(String(svc.cpus)),
         gpus: svc.gpus,
         user: svc.user,
         readOnly: svc.readOnly,
         privileged: false,
         securityOpts: ["no-new-privileges:true"],
         capabilities: svc.capAdd.length + svc.capDrop.length > 0 ? { adds: [...svc.capAdd], drops: [...svc.capDrop] } : undefined,
+        // Durations as the provider reads them back (Go's Duration.String(): 60s is 1m0s).
         healthcheck: svc.healthcheck && {
           tests: [...svc.healthcheck.tests],
-          interval: svc.healthcheck.interval,
-          timeout: svc.healthcheck.timeout,
+          interval: optionalDuration(svc.healthcheck.interval),
+          timeout: optionalDuration(svc.healthcheck.timeout),
           retries: svc.healthcheck.retries,
-          startPeriod: svc.healthcheck.startPeriod,
+          startPeriod: optionalDuration(svc.healthcheck.startPeriod),
         },
+        // Delete stops with this timeout (else 0: SIGKILL); the daemon uses stopTimeout for its own stops.
+        destroyGraceSeconds: svc.stopGraceSeconds,
+        stopTimeout: svc.stopGraceSeconds,
+        stopSignal: svc.stopSignal,
         wait: args.waitHealthy === true && svc.healthcheck !== undefined ? true : undefined,
         ports: svc.ports.map((p) => ({ internal: p.target, external: p.published, ip: p.hostIp, protocol: p.protocol })),
         networksAdvanced: svc.networks.map((n) => ({ name: args.networks[n], aliases: [svc.key] })),
@@ -154,6 +168,8 @@ export class HomelabService extends pulumi.ComponentResource {
         // The container name (and any fixed host port) is unique on the host, so the old
         // container must go before its replacement can be created.
         deleteBeforeReplace: true,
+        // The provider neither updates nor replaces for a healthcheck change: it would sit in state, never applied.
+        replaceOnChanges: ["healthcheck"],
         dependsOn: [...(args.after ?? []), ...mountedVolumes.flatMap((v) => (v.resource ? [v.resource] : []))],
       },
     );

@@ -87,6 +87,10 @@ export const serviceSchema = z.strictObject({
   /** Runs once to completion (setup jobs): no restart policy, not kept running. */
   oneShot: z.boolean().optional(),
   gpus: z.string().optional(),
+  /** Compose's stop_grace_period: how long a stop (replace, destroy, daemon restart) waits before SIGKILL. */
+  stopGracePeriod: duration.optional(),
+  /** Compose's stop_signal, for images whose clean shutdown needs another signal than the image's own. */
+  stopSignal: z.string().regex(/^SIG[A-Z0-9+-]+$|^\d+$/, "must be a signal name such as SIGINT, or a number").optional(),
 });
 
 const hostSchema = z.strictObject({
@@ -94,6 +98,10 @@ const hostSchema = z.strictObject({
   docker: z.string().regex(/^(unix|ssh|npipe|tcp):\/\//, "must start with unix://, ssh://, npipe:// or tcp://").optional(),
   /** Extra ssh options, for example `["-o", "StrictHostKeyChecking=accept-new"]`. */
   sshOpts: z.array(z.string()).optional(),
+  /** CPUs the host has: no container may ask for more (Docker refuses a cap above the host's count). */
+  cpus: z.number().positive().optional(),
+  /** Memory the host has (`8g`, or MiB): no container limit may be above it. */
+  memory: z.union([z.string(), z.number()]).optional(),
 });
 
 const networkSchema = z.strictObject({

@@ -10,6 +10,7 @@ import type { HomelabModel, Healthcheck, HostSpec, NetworkSpec, Service } from "
 import { parseMemory, parsePortString, splitCommand, volumeFrom, parseVolumeString, type VolumeMount } from "./parse";
 import { defaultProfileFor, PROFILES, type Features, type Profile } from "../stacks/profiles";
 import { crossFieldProblems } from "./validate";
+import { defaultStopGraceSeconds, durationSeconds } from "./lifecycle";
 
 
 export interface ConfigInput {
@@ -104,6 +105,8 @@ function normalize(input: ConfigInput, cfg: RawConfig, problems: ConfigProblem[]
     name,
     docker: h.docker,
     sshOpts: h.sshOpts ?? [],
+    cpus: h.cpus,
+    memoryMb: hostMemory(input.file, name, h.memory, problems),
   }));
   const networks: NetworkSpec[] = Object.entries(cfg.networks ?? { "homelab-net": {} }).map(([name, n]) => ({
     name,
@@ -136,6 +139,13 @@ function normalize(input: ConfigInput, cfg: RawConfig, problems: ConfigProblem[]
     release: cfg.release ?? {},
     watchtower: cfg.watchtower ?? {},
   };
+}
+
+function hostMemory(file: string, host: string, memory: string | number | undefined, problems: ConfigProblem[]): number | undefined {
+  if (memory === undefined) return undefined;
+  const r = parseMemory(memory);
+  if (!r.ok) problems.push({ file, path: formatPath(["hosts", host, "memory"]), message: r.error });
+  return r.ok ? r.value : undefined;
 }
 
 function definedOnly<T extends object>(o: T): Partial<T> {
@@ -225,6 +235,8 @@ function normalizeService(key: string, svc: RawService, ctx: ServiceDefaults): S
     capDrop: svc.capDrop ?? [],
     oneShot,
     gpus: svc.gpus,
+    stopGraceSeconds: svc.stopGracePeriod === undefined ? defaultStopGraceSeconds(svc.image) : (durationSeconds(svc.stopGracePeriod) ?? defaultStopGraceSeconds(svc.image)),
+    stopSignal: svc.stopSignal,
   };
 }
 

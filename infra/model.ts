@@ -5,12 +5,17 @@
 import type { PortBinding, VolumeMount } from "./parse";
 import type { AccessConfig, CloudflareConfig, GithubConfig, MonitoringConfig, ReleaseConfig, WatchtowerConfig } from "./config";
 import type { Features, Profile } from "../stacks/profiles";
+import { defaultStopGraceSeconds } from "./lifecycle";
 
 export interface HostSpec {
   readonly name: string;
   /** Docker endpoint; undefined uses the workstation's own (DOCKER_HOST or the local socket). */
   readonly docker: string | undefined;
   readonly sshOpts: readonly string[];
+  /** CPUs the host declares; undefined when not declared (no limit is checked). */
+  readonly cpus: number | undefined;
+  /** Memory the host declares, in MiB; undefined when not declared. */
+  readonly memoryMb: number | undefined;
 }
 
 export interface NetworkSpec {
@@ -74,6 +79,10 @@ export interface Service {
   readonly capDrop: readonly string[];
   readonly oneShot: boolean;
   readonly gpus: string | undefined;
+  /** Seconds a stop waits for the container to exit before SIGKILL (stopGracePeriod, else a default by kind). */
+  readonly stopGraceSeconds: number;
+  /** Signal that stops the container; undefined keeps the image's own. */
+  readonly stopSignal: string | undefined;
 }
 
 export interface HomelabModel {
@@ -141,6 +150,8 @@ export function platformService(spec: Pick<Service, "key" | "image"> & Partial<S
     capDrop: [],
     oneShot: false,
     gpus: undefined,
+    stopGraceSeconds: defaultStopGraceSeconds(spec.image),
+    stopSignal: undefined,
     ...spec,
   };
 }

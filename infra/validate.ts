@@ -265,7 +265,23 @@ export const checkGhcrRepos: Check = (m) => {
   });
 };
 
-const CHECKS: readonly Check[] = [checkContainerNames, checkHostPorts, checkReferences, checkDependencyCycles, checkVolumes, checkIngress, checkGithub, checkImages, checkMonitoring, checkTunnel, checkGhcrRepos];
+/** Docker refuses a CPU cap above the host's CPU count, and a memory limit above the host's memory can never be met. */
+export const checkHostCapacity: Check = (m) => {
+  const problems: ConfigProblem[] = [];
+  for (const s of m.services) {
+    const host = m.hosts.find((h) => h.name === s.host);
+    if (!host) continue;
+    if (host.cpus !== undefined && s.cpus !== undefined && s.cpus > host.cpus) {
+      problems.push({ file: m.file, path: svcPath(s, "cpus"), message: `cpus ${s.cpus} is more than host "${host.name}" has (hosts.${host.name}.cpus: ${host.cpus}); Docker refuses to create the container` });
+    }
+    if (host.memoryMb !== undefined && s.memoryMb !== undefined && s.memoryMb > host.memoryMb) {
+      problems.push({ file: m.file, path: svcPath(s, "memory"), message: `memory ${s.memoryMb} MiB is more than host "${host.name}" has (${host.memoryMb} MiB)` });
+    }
+  }
+  return problems;
+};
+
+const CHECKS: readonly Check[] = [checkContainerNames, checkHostPorts, checkReferences, checkDependencyCycles, checkVolumes, checkIngress, checkGithub, checkImages, checkMonitoring, checkTunnel, checkGhcrRepos, checkHostCapacity];
 
 export function crossFieldProblems(model: HomelabModel): ConfigProblem[] {
   return CHECKS.flatMap((c) => c(model));

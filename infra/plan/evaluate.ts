@@ -36,6 +36,10 @@ export interface ResourceOptionsSeen {
   readonly protect: boolean;
   readonly retainOnDelete: boolean;
   readonly deleteBeforeReplace: boolean;
+  /** Inputs whose differences the engine ignores when diffing. */
+  readonly ignoreChanges: readonly string[];
+  /** Inputs whose change the engine turns into a replacement. */
+  readonly replaceOnChanges: readonly string[];
 }
 
 export interface Evaluation {
@@ -93,6 +97,8 @@ interface RegisterRequest {
   getProtect(): boolean | undefined;
   getRetainondelete(): boolean | undefined;
   getDeletebeforereplace(): boolean;
+  getIgnorechangesList(): string[];
+  getReplaceonchangesList(): string[];
   getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
 }
 
@@ -182,6 +188,8 @@ function recordRegistrations(monitor: Monitor, into: RecordedResource[]): void {
             protect: req.getProtect() ?? false,
             retainOnDelete: req.getRetainondelete() ?? false,
             deleteBeforeReplace: req.getDeletebeforereplace(),
+            ignoreChanges: req.getIgnorechangesList(),
+            replaceOnChanges: req.getReplaceonchangesList(),
           },
         });
       }

@@ -11,6 +11,7 @@ import { topology, type Endpoint, type Topology } from "./endpoints";
 import { policyConfigFile, PolicyRunner, readPolicyConfig, type PolicyResult, type Violation } from "./policy";
 import { readProject, requireStacks } from "./project";
 import { displayInputs, providerUrn, type DisplayValue } from "./values";
+import { withProviderDefaults } from "../providers";
 
 export interface PlannedResource extends Omit<RecordedResource, "inputs" | "options"> {
   /** Secrets as "[secret]", unknowns as "(known after deploy)". */
@@ -86,9 +87,18 @@ export async function withoutRuntimeDiagnostics<T>(fn: () => Promise<T>): Promis
   }
 }
 
-/** Evaluates a stack (given by name, or already loaded) the way the plan does: runtime diagnostics off. */
-export function evaluateForPlan(stack: EvaluateOptions | LoadedStack): Promise<Evaluation> {
-  return withoutRuntimeDiagnostics(() => evaluateLoaded("model" in stack ? stack : loadStack(stack)));
+/**
+ * Each resource's inputs as the provider's Check returns them (its defaults
+ * filled in): what the engine stores, diffs and hands the policy pack
+ * (pulumi/pulumi pkg/resource/deploy/step_generator.go analyzes the checked inputs).
+ */
+export function checkedEvaluation(e: Evaluation): Evaluation {
+  return { ...e, resources: e.resources.map((r) => (r.custom ? { ...r, inputs: withProviderDefaults(r.type, r.inputs) } : r)) };
+}
+
+/** Evaluates a stack (given by name, or already loaded) the way the plan does: runtime diagnostics off, inputs checked. */
+export async function evaluateForPlan(stack: EvaluateOptions | LoadedStack): Promise<Evaluation> {
+  return checkedEvaluation(await withoutRuntimeDiagnostics(() => evaluateLoaded("model" in stack ? stack : loadStack(stack))));
 }
 
 function plannedResource(r: RecordedResource): PlannedResource {

@@ -18,6 +18,7 @@ import {
   type PolicyPackConfig,
 } from "./analyzer";
 import type { RecordedResource } from "./evaluate";
+import { withProviderDefaults } from "../providers";
 import { PROJECT_NAME } from "./project";
 
 /** The policy pack shipped with the program. */
@@ -39,13 +40,17 @@ export interface PolicyResult {
   readonly violations: readonly Violation[];
 }
 
-/** The analyzer's view of a recorded resource: wire-form inputs, provider reference, options. */
+/**
+ * The analyzer's view of a recorded resource: wire-form inputs as the
+ * provider's Check returns them (defaults filled, as the engine hands them
+ * to analyzers), provider reference, options.
+ */
 export function analyzerInput(r: RecordedResource): AnalyzerResourceInput {
   return {
     urn: r.urn,
     type: r.type,
     name: r.name,
-    properties: r.inputs,
+    properties: r.custom ? withProviderDefaults(r.type, r.inputs) : r.inputs,
     parent: r.parent,
     provider: r.provider,
     dependencies: r.dependencies,

@@ -8,28 +8,88 @@ import { BEHAVIOURS } from "./behaviours";
 import type { ChangeOptions, ClassifiedChange, ResourceBehaviour } from "./types";
 
 export type { ChangeAction, ChangeOptions, ClassifiedChange, ResourceBehaviour } from "./types";
+export { BEHAVIOURS };
 
 const byType = new Map<string, ResourceBehaviour>(BEHAVIOURS.map((b) => [b.type, b]));
+
+/** The engine's marker key for a secret value: such an object is opaque, never descended into. */
+const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
 
 export function behaviourOf(type: string): ResourceBehaviour | undefined {
   return byType.get(type);
 }
 
+/** Every type the model knows, sorted. */
+export function modelledTypes(): string[] {
+  return [...byType.keys()].sort();
+}
+
+type Obj = Record<string, unknown>;
+
+function isObject(v: unknown): v is Obj {
+  return typeof v === "object" && v !== null && !Array.isArray(v) && !(SECRET_SIG_KEY in v);
+}
+
+/** A deep copy of plain JSON-like inputs (secret markers and unknowns are plain values too). */
+function copy<T>(v: T): T {
+  if (Array.isArray(v)) return v.map(copy) as T;
+  if (typeof v === "object" && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, copy(x)])) as T;
+  return v;
+}
+
+/**
+ * Calls `leaf(parent, key)` for every place `path` names in `node`:
+ * `a.b` descends into object `a`, `a[].b` into each element of list `a`.
+ * Missing, unknown or secret intermediate values are skipped.
+ */
+export function visitPath(node: unknown, path: string, leaf: (parent: Obj, key: string) => void): void {
+  const walk = (at: unknown, segs: readonly string[]): void => {
+    if (!isObject(at)) return;
+    const [head, ...rest] = segs;
+    if (rest.length === 0) {
+      leaf(at, head);
+      return;
+    }
+    if (head.endsWith("[]")) {
+      const list = at[head.slice(0, -2)];
+      if (Array.isArray(list)) for (const el of list) walk(el, rest);
+    } else {
+      walk(at[head], rest);
+    }
+  };
+  walk(node, path.split("."));
+}
+
 /** The inputs as the provider's Check returns them: absent inputs with a default get it. */
 export function withProviderDefaults(type: string, inputs: Readonly<Record<string, unknown>>): Record<string, unknown> {
   const b = byType.get(type);
-  if (!b) return { ...inputs };
-  const out: Record<string, unknown> = { ...inputs };
-  for (const [k, v] of Object.entries(b.defaults)) if (out[k] === undefined) out[k] = v;
+  const out: Obj = copy({ ...inputs });
+  if (!b) return out;
+  for (const [path, v] of Object.entries(b.defaults)) {
+    visitPath(out, path, (parent, key) => {
+      if (parent[key] === undefined) parent[key] = copy(v);
+    });
+  }
   return out;
 }
 
 /** The inputs as the provider would read them back after create or refresh. */
 export function readBack(type: string, inputs: Readonly<Record<string, unknown>>): Record<string, unknown> {
   const b = byType.get(type);
-  const out: Record<string, unknown> = { ...inputs };
+  const out: Obj = copy({ ...inputs });
   if (!b) return out;
-  for (const [k, f] of Object.entries(b.readBack)) if (out[k] !== undefined) out[k] = f(out[k]);
+  for (const [path, f] of Object.entries(b.readBack)) {
+    visitPath(out, path, (parent, key) => {
+      if (parent[key] !== undefined) parent[key] = f(parent[key]);
+    });
+  }
+  for (const [path, f] of Object.entries(b.recordedWhenAbsent ?? {})) {
+    visitPath(out, path, (parent, key) => {
+      if (parent[key] !== undefined) return;
+      const v = f(inputs);
+      if (v !== undefined) parent[key] = v;
+    });
+  }
   return out;
 }
 
@@ -41,8 +101,9 @@ export function classifyChange(
   opts: ChangeOptions = {},
 ): ClassifiedChange {
   const b = byType.get(type);
+  const ignoring = new Set(opts.ignoreChanges ?? []);
   const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
-  const changed = keys.filter((k) => !deepEqual(before[k], after[k]));
+  const changed = keys.filter((k) => !ignoring.has(k) && !deepEqual(before[k], after[k]));
   const forcing = new Set([...(b?.forceNew ?? []), ...(opts.replaceOnChanges ?? [])]);
   const replaceReasons = changed.filter((k) => forcing.has(k));
   // An unmodelled type is assumed to update in place: the engine would ask the provider.

@@ -3,6 +3,12 @@
  * provider's own source. The engine, not the mock runtime, applies these:
  * Check fills defaults before the policies run, Read normalizes values after
  * create and refresh, and Diff decides replace versus update.
+ *
+ * Keys of `defaults`, `readBack` and `recordedWhenAbsent` are property paths
+ * in Pulumi names: `networkMode` (top level), `healthcheck.interval` (inside
+ * a nested object, only when that object is present) and `ports[].ip` (in
+ * every element of a list). `forceNew` and `updatable` stay top-level: the
+ * engine diffs top-level inputs.
  */
 export interface ResourceBehaviour {
   /** Pulumi type token, e.g. `docker:index/container:Container`. */
@@ -10,8 +16,8 @@ export interface ResourceBehaviour {
   /** Provider source files (repository@version:path) these facts were read from. */
   readonly sources: readonly string[];
   /**
-   * Defaults the provider's Check fills into absent top-level inputs (Pulumi
-   * property names). The bridge drops falsy defaults, so none is listed here.
+   * Defaults the provider's Check fills into absent inputs (Pulumi property
+   * paths). The bridge drops falsy defaults, so none is listed here.
    */
   readonly defaults: Readonly<Record<string, unknown>>;
   /** Top-level inputs whose change forces a replacement (ForceNew). */
@@ -23,6 +29,12 @@ export interface ResourceBehaviour {
   readonly updatable: readonly string[];
   /** How the provider reads an input back after create or refresh; identity when absent. */
   readonly readBack: Readonly<Record<string, (value: unknown) => unknown>>;
+  /**
+   * Values the provider records on Read for inputs the program left out,
+   * computed from the inputs it did send (Docker's swap limit when only
+   * `memory` is set). `undefined` means nothing is recorded.
+   */
+  readonly recordedWhenAbsent?: Readonly<Record<string, (inputs: Readonly<Record<string, unknown>>) => unknown>>;
 }
 
 export type ChangeAction = "same" | "update" | "replace";
@@ -30,6 +42,8 @@ export type ChangeAction = "same" | "update" | "replace";
 export interface ChangeOptions {
   /** Inputs the program marks `replaceOnChanges`. */
   readonly replaceOnChanges?: readonly string[];
+  /** Top-level inputs the program marks `ignoreChanges`: their differences are not changes. */
+  readonly ignoreChanges?: readonly string[];
 }
 
 export interface ClassifiedChange {
