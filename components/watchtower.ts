@@ -3,7 +3,14 @@ import * as pulumi from "@pulumi/pulumi";
 import { platformService } from "../infra/model";
 import { HomelabService } from "./homelabService";
 
-export const WATCHTOWER_IMAGE = "containrrr/watchtower:1.7.1";
+/**
+ * nickfedor/watchtower, the maintained drop-in fork (same flags and labels):
+ * containrrr/watchtower was archived on 2025-12-17 and crash-loops on Docker
+ * Engine 29 ("client version 1.25 is too old"). 1.21.0 is the fork's v1.21.0
+ * release (nicholas-fedor/watchtower build/goreleaser/stable.yaml tags images
+ * with the version without its "v").
+ */
+export const WATCHTOWER_IMAGE = "nickfedor/watchtower:1.21.0";
 
 export interface WatchtowerArgs {
   readonly stack: string;

@@ -8,7 +8,7 @@ export const DOCKER_SOCKETS = ["/var/run/docker.sock", "/run/docker.sock"];
 export const SENSITIVE_PATHS = ["/", "/etc", "/proc", "/sys", "/root", "/boot", "/dev", "/run", "/var/run", "/var/lib/docker", "/usr", "/lib", "/bin", "/sbin"];
 
 /** Host agents that need read-only views of the host: updater, container metrics, log shippers, node metrics. */
-export const ALLOWED_HOST_AGENTS = ["containrrr/watchtower", "gcr.io/cadvisor/cadvisor", "grafana/alloy", "grafana/promtail", "prom/node-exporter"];
+export const ALLOWED_HOST_AGENTS = ["nickfedor/watchtower", "gcr.io/cadvisor/cadvisor", "grafana/alloy", "grafana/promtail", "prom/node-exporter"];
 
 export interface NoSensitiveMountsConfig {
     allowedImages: string[];

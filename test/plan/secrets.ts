@@ -49,3 +49,16 @@ export function allShippedSecrets(): StackSecrets {
   const all = SHIPPED_STACKS.map(stackSecrets);
   return { ciphertexts: all.flatMap((s) => s.ciphertexts), plaintexts: all.flatMap((s) => s.plaintexts) };
 }
+
+/** The decrypted example value at a key path under `config` (e.g. `["homelab:services", "api", "secretEnvironment", "TOKEN"]`). */
+export function secureValueAt(stack: string, path: readonly string[]): string {
+  const doc = parseYaml(stackText(stack)) as { encryptionsalt: string; config: unknown };
+  const [, salt, ...check] = doc.encryptionsalt.split(":");
+  const key = crypto.pbkdf2Sync(EXAMPLE_PASSPHRASE, Buffer.from(salt, "base64"), 1_000_000, 32, "sha256");
+  if (decrypt(key, check.join(":")) !== "pulumi") throw new Error(`${stack}: the example passphrase does not match encryptionsalt`);
+  let at: unknown = doc.config;
+  for (const p of path) at = (at as Record<string, unknown> | undefined)?.[p];
+  const secure = (at as { secure?: unknown } | undefined)?.secure;
+  if (typeof secure !== "string") throw new Error(`${stack}: config.${path.join(".")} is not a secure value`);
+  return decrypt(key, secure);
+}

@@ -6,7 +6,7 @@ describe("allowed-registries", () => {
         fail: [["unknown registry", { name: "registry.example.net/app:1.0" }], ["registry with port", { name: "localhost:5000/app:1.0" }]],
         pass: [
             ["Docker Hub official", { name: "nginx:1.27" }],
-            ["Docker Hub user", { name: "containrrr/watchtower:1.7.1" }],
+            ["Docker Hub user", { name: "nickfedor/watchtower:1.21.0" }],
             ["lscr.io", { name: "lscr.io/linuxserver/jellyfin:10.10.3" }],
             ["unknown name", { name: UNKNOWN_VALUE }],
         ],

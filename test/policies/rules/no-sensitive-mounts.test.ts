@@ -26,11 +26,11 @@ describe("no-sensitive-mounts", () => {
         ["volume mount type", { mounts: [{ type: "volume", source: "data", target: "/data" }] }],
     ])("passes: %s", (_l, patch) => expect(run("nginx:1.27", patch)).toEqual([]));
     test("allow-listed image may mount the socket read-only", () => {
-        expect(run("containrrr/watchtower:1.7.1", vol("/var/run/docker.sock", true))).toEqual([]);
+        expect(run("nickfedor/watchtower:1.21.0", vol("/var/run/docker.sock", true))).toEqual([]);
         expect(run("gcr.io/cadvisor/cadvisor:v0.49.1", vol("/sys", true))).toEqual([]);
     });
     test("allow-listed image mounting writable fails", () => {
-        expect(run("containrrr/watchtower:1.7.1", vol("/var/run/docker.sock"))).toHaveLength(1);
+        expect(run("nickfedor/watchtower:1.21.0", vol("/var/run/docker.sock"))).toHaveLength(1);
     });
     test("image resolved from a known container image string too", () => {
         const out = runStack(noSensitiveMounts, [{ type: T.container, name: "c", props: { ...compliantContainer(), image: "grafana/alloy:v1.5.0", ...vol("/var/run/docker.sock", true) } }]);
@@ -42,7 +42,7 @@ describe("no-sensitive-mounts", () => {
         expect(out[0].message).toContain("could not be determined");
     });
     test("config replaces the allow-list and adds paths", () => {
-        expect(run("containrrr/watchtower:1.7.1", vol("/var/run/docker.sock", true), { allowedImages: [] })).toHaveLength(1);
+        expect(run("nickfedor/watchtower:1.21.0", vol("/var/run/docker.sock", true), { allowedImages: [] })).toHaveLength(1);
         expect(run("nginx:1.27", vol("/srv/secrets"), { extraSensitivePaths: ["/srv/secrets"] })).toHaveLength(1);
     });
 });
