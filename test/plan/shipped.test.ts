@@ -98,6 +98,21 @@ describe("json", () => {
   });
 });
 
+describe("checked inputs (the provider's Check, as the engine hands them to the pack)", () => {
+  test("every container shows the provider's defaults, networkMode \"bridge\" among them, and passes require-homelab-network", () => {
+    for (const stack of SHIPPED_STACKS) {
+      const json = jsonOf(stack);
+      const containers = json.resources.filter((r) => r.type === "docker:index/container:Container");
+      expect(containers.length).toBeGreaterThan(3);
+      for (const c of containers) expect(c.inputs).toMatchObject({ networkMode: "bridge", start: true, waitTimeout: 60 });
+      const networks = json.resources.filter((r) => r.type === "docker:index/network:Network");
+      expect(networks.length).toBeGreaterThan(0);
+      for (const n of networks) expect(n.inputs).toMatchObject({ ipamDriver: "default" });
+      expect(json.violations.filter((v) => v.policy === "require-homelab-network")).toEqual([]);
+    }
+  });
+});
+
 describe("endpoints", () => {
   test("hostname -> tunnel -> container, and host ports with their interface", () => {
     const homelab = planOf("homelab");
