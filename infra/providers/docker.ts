@@ -62,6 +62,8 @@ export const DOCKER_CONTAINER: ResourceBehaviour = {
   readBack: {
     // Read: d.Set("cpus", nanoInt64ToDecimalString(NanoCPUs)) (helpers.go): "1" comes back "1.0".
     cpus: asString(canonicalCpus),
+    // ports.ip's StateFunc stores an empty address as "0.0.0.0" (resource_docker_container.go).
+    "ports[].ip": asString((ip) => (ip === "" ? "0.0.0.0" : ip)),
     "healthcheck.interval": duration,
     "healthcheck.timeout": duration,
     "healthcheck.startPeriod": duration,

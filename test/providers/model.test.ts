@@ -41,6 +41,13 @@ describe("readBack (the provider's Read)", () => {
     expect(back).toEqual({ cpus: "1.0", healthcheck: { tests: ["CMD", "true"], interval: "1m0s", timeout: "5s" } });
   });
 
+  test("stores an empty port address as 0.0.0.0", () => {
+    expect(readBack(CONTAINER, { ports: [{ internal: 80, ip: "" }, { internal: 81, ip: "127.0.0.1" }] }).ports).toEqual([
+      { internal: 80, ip: "0.0.0.0" },
+      { internal: 81, ip: "127.0.0.1" },
+    ]);
+  });
+
   test("records twice the memory as swap when no memorySwap was sent", () => {
     expect(readBack(CONTAINER, { memory: 512 })).toEqual({ memory: 512, memorySwap: 1024 });
     expect(readBack(CONTAINER, { memory: 512, memorySwap: 512 })).toEqual({ memory: 512, memorySwap: 512 });
