@@ -7,7 +7,7 @@
 import { evaluateStack, loadStack, type Evaluation, type RecordedResource } from "../../infra/plan/evaluate";
 import { loadModel } from "../../infra/load";
 import { classifyChange, readBack, withProviderDefaults } from "../../infra/providers";
-import { CONTAINER, editStack, named, ofType, problemsOf, VOLUME } from "../support/stacks";
+import { CONTAINER, editStack, IMAGE, named, ofType, problemsOf, VOLUME } from "../support/stacks";
 import { secureValueAt } from "../plan/secrets";
 
 jest.setTimeout(180_000);
@@ -93,6 +93,14 @@ describe("volumes across a service rename (defect 6)", () => {
     const state = { ...readBack(VOLUME, withProviderDefaults(VOLUME, after.inputs)), labels: before.inputs.labels };
     const change = classifyChange(VOLUME, state, withProviderDefaults(VOLUME, after.inputs), { ignoreChanges: after.options.ignoreChanges });
     expect(change.action).toBe("same");
+  });
+});
+
+describe("Watchtower (defect 7)", () => {
+  test("homelab runs the maintained fork, pinned to a release, not the archived containrrr image", () => {
+    const images = ofType(ev("homelab").resources, IMAGE).map((r) => r.inputs.name as string);
+    expect(images.filter((i) => i.startsWith("containrrr/"))).toEqual([]);
+    expect(images.filter((i) => i.startsWith("nickfedor/watchtower:"))).toEqual([expect.stringMatching(/^nickfedor\/watchtower:\d+\.\d+\.\d+$/)]);
   });
 });
 
