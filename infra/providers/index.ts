@@ -4,6 +4,7 @@
  * pack (as the engine does), the tests assert that what the program sends is
  * what the provider reads back, and a diff classifies each change.
  */
+import { specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 import { BEHAVIOURS } from "./behaviours";
 import type { ChangeOptions, ClassifiedChange, ResourceBehaviour } from "./types";
 
@@ -13,7 +14,7 @@ export { BEHAVIOURS };
 const byType = new Map<string, ResourceBehaviour>(BEHAVIOURS.map((b) => [b.type, b]));
 
 /** The engine's marker key for a secret value: such an object is opaque, never descended into. */
-const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG_KEY = specialSigKey;
 
 export function behaviourOf(type: string): ResourceBehaviour | undefined {
   return byType.get(type);
