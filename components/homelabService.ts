@@ -128,7 +128,7 @@ export class HomelabService extends pulumi.ComponentResource {
         restart: svc.restart,
         mustRun: !svc.oneShot,
         memory: svc.memoryMb,
-        // Without it Docker allows swap up to the limit again, and the provider records that: a diff after every refresh.
+        // Left unset, Docker allows as much swap again as the memory limit and the provider records it: a diff after every refresh.
         memorySwap: svc.memoryMb,
         // What the provider reads back ("1" comes back "1.0"), since cpus forces a new container.
         cpus: svc.cpus === undefined ? undefined : canonicalCpus(String(svc.cpus)),

@@ -235,7 +235,7 @@ function normalizeService(key: string, svc: RawService, ctx: ServiceDefaults): S
     capDrop: svc.capDrop ?? [],
     oneShot,
     gpus: svc.gpus,
-    stopGraceSeconds: svc.stopGracePeriod === undefined ? defaultStopGraceSeconds(svc.image) : (durationSeconds(svc.stopGracePeriod) ?? defaultStopGraceSeconds(svc.image)),
+    stopGraceSeconds: (svc.stopGracePeriod === undefined ? undefined : durationSeconds(svc.stopGracePeriod)) ?? defaultStopGraceSeconds(svc.image),
     stopSignal: svc.stopSignal,
   };
 }

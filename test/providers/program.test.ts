@@ -134,6 +134,11 @@ describe("shipped stacks that can start (defect 8)", () => {
     expect(problems.join("\n")).not.toMatch(/services\.sentinel\.cpus/);
   });
 
+  test("a host memory that is not a size is a config error", () => {
+    const text = editStack("prod", [[["homelab:hosts", "vps", "memory"], "lots"]]);
+    expect(problemsOf(() => loadStack({ stack: "prod", stackFileText: text })).join("\n")).toMatch(/hosts\.vps\.memory/);
+  });
+
   test("prod declares its host's size, and every service's limits fit it", () => {
     const { model } = ev("prod");
     const vps = model.hosts.find((h) => h.name === "vps")!;
