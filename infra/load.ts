@@ -135,6 +135,7 @@ function normalize(input: ConfigInput, cfg: RawConfig, problems: ConfigProblem[]
     monitoring: cfg.monitoring ?? {},
     release: cfg.release ?? {},
     watchtower: cfg.watchtower ?? {},
+    alerting: cfg.alerting ?? {},
   };
 }
 
@@ -225,6 +226,7 @@ function normalizeService(key: string, svc: RawService, ctx: ServiceDefaults): S
     capDrop: svc.capDrop ?? [],
     oneShot,
     gpus: svc.gpus,
+    alerts: (svc.alerts ?? []).map((a) => ({ name: a.name, expr: a.expr, for: a.for ?? "5m", severity: a.severity ?? "warning", summary: a.summary })),
   };
 }
 

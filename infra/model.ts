@@ -5,6 +5,7 @@
 import type { PortBinding, VolumeMount } from "./parse";
 import type { AccessConfig, CloudflareConfig, GithubConfig, MonitoringConfig, ReleaseConfig, WatchtowerConfig } from "./config";
 import type { Features, Profile } from "../stacks/profiles";
+import type { AlertingConfig, Severity } from "./alerting/schema";
 
 export interface HostSpec {
   readonly name: string;
@@ -38,6 +39,15 @@ export interface Ingress {
 export interface Metrics {
   readonly port: number;
   readonly path: string;
+}
+
+/** A service's own alert, defaults applied; becomes a Prometheus rule labelled with the service. */
+export interface CustomAlert {
+  readonly name: string;
+  readonly expr: string;
+  readonly for: string;
+  readonly severity: Severity;
+  readonly summary: string;
 }
 
 export interface Service {
@@ -74,6 +84,7 @@ export interface Service {
   readonly capDrop: readonly string[];
   readonly oneShot: boolean;
   readonly gpus: string | undefined;
+  readonly alerts: readonly CustomAlert[];
 }
 
 export interface HomelabModel {
@@ -93,6 +104,7 @@ export interface HomelabModel {
   readonly monitoring: MonitoringConfig;
   readonly release: ReleaseConfig;
   readonly watchtower: WatchtowerConfig;
+  readonly alerting: AlertingConfig;
 }
 
 /** Container names the platform itself adds when a feature is on; services may not take them. */
@@ -101,7 +113,7 @@ export function platformContainerNames(features: Features, nodeExporter: boolean
   if (features.tunnel) names.push("cloudflared");
   if (features.watchtower) names.push("watchtower");
   if (features.monitoring) {
-    names.push("jaeger", "prometheus", "grafana", "loki", "alloy", "cadvisor");
+    names.push("jaeger", "prometheus", "grafana", "loki", "alloy", "cadvisor", "alertmanager");
     if (nodeExporter) names.push("node-exporter");
   }
   return names;
@@ -141,6 +153,7 @@ export function platformService(spec: Pick<Service, "key" | "image"> & Partial<S
     capDrop: [],
     oneShot: false,
     gpus: undefined,
+    alerts: [],
     ...spec,
   };
 }

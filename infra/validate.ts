@@ -6,6 +6,7 @@
 import { formatPath, type ConfigProblem } from "./errors";
 import { platformContainerNames, type HomelabModel, type Service } from "./model";
 import { MONITORING_VOLUMES } from "./monitoring/layout";
+import { checkAlerting, checkCustomAlerts } from "./alerting/validate";
 
 type Check = (model: HomelabModel) => ConfigProblem[];
 
@@ -265,7 +266,7 @@ export const checkGhcrRepos: Check = (m) => {
   });
 };
 
-const CHECKS: readonly Check[] = [checkContainerNames, checkHostPorts, checkReferences, checkDependencyCycles, checkVolumes, checkIngress, checkGithub, checkImages, checkMonitoring, checkTunnel, checkGhcrRepos];
+const CHECKS: readonly Check[] = [checkContainerNames, checkHostPorts, checkReferences, checkDependencyCycles, checkVolumes, checkIngress, checkGithub, checkImages, checkMonitoring, checkTunnel, checkGhcrRepos, checkCustomAlerts, checkAlerting];
 
 export function crossFieldProblems(model: HomelabModel): ConfigProblem[] {
   return CHECKS.flatMap((c) => c(model));

@@ -1,0 +1,44 @@
+/**
+ * Alerting checks that span keys: custom alerts parse as PromQL, every
+ * route names a declared receiver, every routed service exists.
+ */
+import { formatPath, type ConfigProblem } from "../errors";
+import type { HomelabModel } from "../model";
+import { promqlSyntaxError } from "./promql";
+import { RESERVED_RECEIVERS } from "./alertmanager";
+
+export function checkCustomAlerts(m: HomelabModel): ConfigProblem[] {
+  return m.services.flatMap((s) =>
+    s.alerts.flatMap((a, i) => {
+      const error = promqlSyntaxError(a.expr);
+      return error === undefined ? [] : [{ file: m.file, path: formatPath(["services", s.key, "alerts", i, "expr"]), message: error }];
+    }),
+  );
+}
+
+export function checkAlerting(m: HomelabModel): ConfigProblem[] {
+  const a = m.alerting;
+  const problems: ConfigProblem[] = [];
+  const problem = (path: PropertyKey[], message: string): void => {
+    problems.push({ file: m.file, path: formatPath(["alerting", ...path]), message });
+  };
+  const declared = Object.keys(a.receivers ?? {});
+  const configured = Object.keys(a).length > 0;
+  if (configured && !m.features.monitoring) problem([], "alerting runs on the monitoring stack: set homelab:features.monitoring to true or remove it");
+  for (const [name, r] of Object.entries(a.receivers ?? {})) {
+    if ((RESERVED_RECEIVERS as readonly string[]).includes(name)) problem(["receivers", name], `"${name}" is reserved for the platform's own receiver; choose another name`);
+    if (Object.values(r).every((v) => v === undefined)) problem(["receivers", name], "declare at least one of email, ntfy, discord, slack, telegram, pushover or webhook");
+  }
+  const known = (path: PropertyKey[], name: string): void => {
+    if (!declared.includes(name)) problem(path, `unknown receiver "${name}" (declared: ${declared.join(", ") || "none"})`);
+  };
+  const route = a.route ?? {};
+  if (route.receiver !== undefined) known(["route", "receiver"], route.receiver);
+  for (const [sev, name] of Object.entries(route.bySeverity ?? {})) if (name !== undefined) known(["route", "bySeverity", sev], name);
+  const services = new Set(m.services.map((s) => s.key));
+  for (const [svc, name] of Object.entries(route.byService ?? {})) {
+    known(["route", "byService", svc], name);
+    if (!services.has(svc)) problem(["route", "byService", svc], `unknown service "${svc}"`);
+  }
+  return problems;
+}
