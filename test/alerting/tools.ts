@@ -37,8 +37,18 @@ export function layOut(files: Readonly<Record<string, string>>): string {
   return root;
 }
 
-/** A shipped stack's model with every `secure:` value decrypted (passphrase "homelab-example"). */
+const decrypted = new Map<string, HomelabModel>();
+
+/** A shipped stack's model with every `secure:` value decrypted (passphrase "homelab-example"); memoized, the key derivation is slow by design. */
 export function decryptedModel(stack: string): HomelabModel {
+  const known = decrypted.get(stack);
+  if (known) return known;
+  const model = openedModel(stack);
+  decrypted.set(stack, model);
+  return model;
+}
+
+function openedModel(stack: string): HomelabModel {
   const file = `Pulumi.${stack}.yaml`;
   const text = stackText(stack);
   const secureLeaves = engineConfigFromStackFile(text, file).secureLeaves;
