@@ -22,9 +22,8 @@ export function checkAlerting(m: HomelabModel): ConfigProblem[] {
   const problem = (path: PropertyKey[], message: string): void => {
     problems.push({ file: m.file, path: formatPath(["alerting", ...path]), message });
   };
+  // Checked even with monitoring off (when it is inert), so switching monitoring back on cannot surface old mistakes.
   const declared = Object.keys(a.receivers ?? {});
-  const configured = Object.keys(a).length > 0;
-  if (configured && !m.features.monitoring) problem([], "alerting runs on the monitoring stack: set homelab:features.monitoring to true or remove it");
   for (const [name, r] of Object.entries(a.receivers ?? {})) {
     if ((RESERVED_RECEIVERS as readonly string[]).includes(name)) problem(["receivers", name], `"${name}" is reserved for the platform's own receiver; choose another name`);
     if (Object.values(r).every((v) => v === undefined)) problem(["receivers", name], "declare at least one of email, ntfy, discord, slack, telegram, pushover or webhook");

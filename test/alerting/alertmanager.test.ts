@@ -3,7 +3,9 @@ import * as path from "path";
 import { parse } from "yaml";
 import { alertmanagerYaml, type AlertmanagerConfig } from "../../infra/alerting/alertmanager";
 import type { AlertingConfig } from "../../infra/alerting/schema";
-import { layOut, runTool } from "./tools";
+import { layOut, removeLaidOut, runTool } from "./tools";
+
+afterAll(removeLaidOut);
 
 /** Every receiver kind, with values shaped like the real ones (the tool checks URL syntax). */
 const FULL: AlertingConfig = {
@@ -70,6 +72,15 @@ describe("alertmanager.yml", () => {
     expect(r["homelab-heartbeat"].webhook_configs).toEqual([{ url: "https://hc-ping.com/5f3b2a10-0000-4000-8000-000000000000", send_resolved: false }]);
     expect(config.route).toMatchObject({ receiver: "chat", group_wait: "30s", group_interval: "5m", repeat_interval: "12h" });
     expect(config.route.routes![0]).toMatchObject({ matchers: ['alertname="Watchdog"'], repeat_interval: "1m", group_wait: "0s" });
+  });
+
+  it("lets a cause silence what it causes, never across stacks and never the Watchdog", () => {
+    const { config } = checked(FULL);
+    expect(config.inhibit_rules).toEqual([
+      { source_matchers: ['alertname="HostDown"'], target_matchers: ['alertname!~"HostDown|Watchdog"'], equal: ["stack"] },
+      { source_matchers: ['alertname="ServiceDown"', 'job="prometheus"'], target_matchers: ['alertname=~"ServiceDown|ScrapeFailing|HostDown"', 'job!="prometheus"'], equal: ["stack"] },
+      { source_matchers: ['alertname="ServiceDown"', 'job=~".+"'], target_matchers: ['alertname!~"ServiceDown|Watchdog"'], equal: ["stack", "job"] },
+    ]);
   });
 
   it("without homelab:alerting, sends everything to a receiver that notifies no one (and still loads)", () => {

@@ -138,10 +138,10 @@ describe("homelab:alerting", () => {
     );
   });
 
-  it("refuses alerting without monitoring, and unknown keys", () => {
-    expect(problems("homelab", [[["homelab:features", "monitoring"], false], [["homelab:alerting"], { receivers }]])).toContain(
-      "Pulumi.homelab.yaml: homelab:alerting: alerting runs on the monitoring stack: set homelab:features.monitoring to true or remove it",
-    );
+  it("still checks alerting while monitoring is off (it is inert then), and refuses unknown keys", () => {
+    expect(problems("homelab", [[["homelab:features", "monitoring"], false], [["homelab:alerting"], { receivers, route: { receiver: "pager" } }]])).toEqual([
+      'Pulumi.homelab.yaml: homelab:alerting.route.receiver: unknown receiver "pager" (declared: phone, ops)',
+    ]);
     expect(problems("homelab", [[["homelab:alerting"], { receivers, route: { repeat: "1h" } }]])).toEqual([
       "Pulumi.homelab.yaml: homelab:alerting.route.repeat: unknown key (check the spelling; see README)",
     ]);

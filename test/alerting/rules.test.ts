@@ -13,7 +13,9 @@ import type { PrometheusConfig } from "../../infra/monitoring/prometheus";
 import { platformService, type Service } from "../../infra/model";
 import { evaluateStack } from "../../infra/plan/evaluate";
 import { named, SHIPPED_STACKS } from "../support/stacks";
-import { layOut, runTool } from "./tools";
+import { layOut, removeLaidOut, runTool } from "./tools";
+
+afterAll(removeLaidOut);
 
 interface ExpAlert {
   readonly exp_labels: Record<string, string>;

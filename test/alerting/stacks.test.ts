@@ -11,7 +11,9 @@ import type { PrometheusConfig } from "../../infra/monitoring/prometheus";
 import { evaluateStack, SECRET_SIG, type Evaluation, type RecordedResource } from "../../infra/plan/evaluate";
 import { stackSecrets } from "../plan/secrets";
 import { CONTAINER, named, ofType, SHIPPED_STACKS, VOLUME } from "../support/stacks";
-import { decryptedModel, layOut, runTool } from "./tools";
+import { decryptedModel, layOut, removeLaidOut, runTool } from "./tools";
+
+afterAll(removeLaidOut);
 
 type Upload = { file: string; content: unknown };
 const uploads = (c: RecordedResource): Upload[] => (c.inputs.uploads as Upload[] | undefined) ?? [];

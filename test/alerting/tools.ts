@@ -26,9 +26,17 @@ export function runTool(tool: "promtool" | "amtool", args: readonly string[], cw
   return { status: r.status, output: `${r.stdout}${r.stderr}` };
 }
 
+const laidOut: string[] = [];
+
+/** Removes every dir layOut made; call from afterAll. */
+export function removeLaidOut(): void {
+  for (const dir of laidOut.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+}
+
 /** A temp dir with `files` (container path -> content) laid out under it; returns the dir. */
 export function layOut(files: Readonly<Record<string, string>>): string {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "homelab-alerting-"));
+  laidOut.push(root);
   for (const [file, content] of Object.entries(files)) {
     const target = path.join(root, file);
     fs.mkdirSync(path.dirname(target), { recursive: true });
