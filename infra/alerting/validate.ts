@@ -7,11 +7,20 @@ import type { HomelabModel } from "../model";
 import { promqlSyntaxError } from "./promql";
 import { RESERVED_RECEIVERS } from "./alertmanager";
 
+/** Built-in alert names Alertmanager's routes and inhibit rules match on: a custom alert taking one would inherit that power. */
+export const RESERVED_ALERT_NAMES = ["Watchdog", "HostDown", "ServiceDown"] as const;
+
 export function checkCustomAlerts(m: HomelabModel): ConfigProblem[] {
   return m.services.flatMap((s) =>
     s.alerts.flatMap((a, i) => {
+      const at = (key: string): string => formatPath(["services", s.key, "alerts", i, key]);
+      const problems: ConfigProblem[] = [];
+      if ((RESERVED_ALERT_NAMES as readonly string[]).includes(a.name)) {
+        problems.push({ file: m.file, path: at("name"), message: `"${a.name}" is a built-in alert that routing and inhibition depend on; choose another name` });
+      }
       const error = promqlSyntaxError(a.expr);
-      return error === undefined ? [] : [{ file: m.file, path: formatPath(["services", s.key, "alerts", i, "expr"]), message: error }];
+      if (error !== undefined) problems.push({ file: m.file, path: at("expr"), message: error });
+      return problems;
     }),
   );
 }

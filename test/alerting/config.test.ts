@@ -46,6 +46,12 @@ describe("custom alerts in the service schema", () => {
     expect(p[1]).toMatch(/^Pulumi\.homelab\.yaml: homelab:services\.commander\.alerts\[2\]\.expr: is not valid PromQL/);
   });
 
+  it("refuses the names of built-in alerts that routing and inhibition match on", () => {
+    expect(problems("homelab", [[["homelab:services", "commander", "alerts"], [{ name: "HostDown", expr: "up == 0", summary: "s" }]]])).toEqual([
+      'Pulumi.homelab.yaml: homelab:services.commander.alerts[0].name: "HostDown" is a built-in alert that routing and inhibition depend on; choose another name',
+    ]);
+  });
+
   it("refuses a bad alert name, duration or severity through the schema", () => {
     const p = problems("homelab", [[["homelab:services", "commander", "alerts"], [{ name: "tts failing", expr: "up == 0", for: "soon", severity: "page", summary: "s" }]]]);
     expect(p.map((x) => x.split(": ")[1]).sort()).toEqual([

@@ -4,48 +4,15 @@
  * like the exporters' real metrics, and the look-alikes that must not fire
  * do not. Expected labels and annotations are written out literally.
  */
-import * as path from "path";
-import { parse, stringify } from "yaml";
+import { parse } from "yaml";
 import type { RuleFile } from "../../infra/monitoring/alerts";
 import { homelabRulesYaml } from "../../infra/monitoring/ruleFile";
 import { scrapePlan } from "../../infra/monitoring/targets";
-import type { PrometheusConfig } from "../../infra/monitoring/prometheus";
 import { platformService, type Service } from "../../infra/model";
-import { evaluateStack } from "../../infra/plan/evaluate";
-import { named, SHIPPED_STACKS } from "../support/stacks";
-import { layOut, removeLaidOut, runTool } from "./tools";
+import { alert, group, promtoolTest, type TestGroup } from "./ruleTests";
+import { removeLaidOut } from "./tools";
 
 afterAll(removeLaidOut);
-
-interface ExpAlert {
-  readonly exp_labels: Record<string, string>;
-  readonly exp_annotations: Record<string, string>;
-}
-interface AlertTest {
-  readonly eval_time: string;
-  readonly alertname: string;
-  readonly exp_alerts: readonly ExpAlert[];
-}
-interface TestGroup {
-  readonly name: string;
-  readonly interval: string;
-  readonly input_series: readonly { readonly series: string; readonly values: string }[];
-  readonly alert_rule_test: readonly AlertTest[];
-}
-
-/** Writes the rule file and the unit test next to each other and runs promtool test rules. */
-function promtoolTest(rules: string, groups: readonly TestGroup[]): { status: number | null; output: string } {
-  const dir = layOut({ "homelab.rules.yml": rules, "homelab.test.yml": stringify({ rule_files: ["homelab.rules.yml"], evaluation_interval: "1m", tests: groups }, { lineWidth: 0 }) });
-  return runTool("promtool", ["test", "rules", path.join(dir, "homelab.test.yml")]);
-}
-
-const alert = (labels: Record<string, string>, summary: string): ExpAlert => ({ exp_labels: labels, exp_annotations: { summary } });
-const group = (name: string, input: Record<string, string>, tests: AlertTest[]): TestGroup => ({
-  name,
-  interval: "1m",
-  input_series: Object.entries(input).map(([series, values]) => ({ series, values })),
-  alert_rule_test: tests,
-});
 
 const api: Service = platformService({
   key: "api",
@@ -213,30 +180,6 @@ describe("promtool test rules: without node-exporter (host figures from cAdvisor
       ),
     ];
     const r = promtoolTest(rules, groups);
-    expect(r.output).toContain("SUCCESS");
-    expect(r.status).toBe(0);
-  });
-});
-
-describe.each(SHIPPED_STACKS)("promtool test rules: %s's uploaded rule file", (stack) => {
-  it("fires the Watchdog and a ServiceDown for each scrape job it configures, and no HostDown before its 2 minutes", async () => {
-    const e = await evaluateStack({ stack });
-    const uploads = named(e.resources, "monitoring-prometheus-container").inputs.uploads as { file: string; content: string }[];
-    const rules = uploads.find((u) => u.file.endsWith("homelab.rules.yml"))!.content;
-    const cfg = parse(uploads.find((u) => u.file.endsWith("prometheus.yml"))!.content) as PrometheusConfig;
-    const targets = cfg.scrape_configs.map((c) => ({ job: c.job_name, instance: c.static_configs[0].targets[0], kind: c.static_configs[0].labels.kind }));
-    expect(targets.length).toBeGreaterThan(5);
-    const input = Object.fromEntries(targets.map((t) => [`up{job="${t.job}",instance="${t.instance}"}`, "0x5"]));
-    const down = targets.map((t) =>
-      alert({ severity: "critical", job: t.job, instance: t.instance, ...(t.kind === "service" ? { service: t.job } : {}) }, `${t.job} (${t.instance}) has not answered Prometheus for 2 minutes`),
-    );
-    const r = promtoolTest(rules, [
-      group("Watchdog", {}, [{ eval_time: "1m", alertname: "Watchdog", exp_alerts: [alert({ severity: "none" }, "always firing while Prometheus, its rules and Alertmanager work (dead man's switch)")] }]),
-      group("everything down", input, [
-        { eval_time: "1m", alertname: "HostDown", exp_alerts: [] },
-        { eval_time: "3m", alertname: "ServiceDown", exp_alerts: down },
-      ]),
-    ]);
     expect(r.output).toContain("SUCCESS");
     expect(r.status).toBe(0);
   });

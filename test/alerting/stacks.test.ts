@@ -11,6 +11,7 @@ import type { PrometheusConfig } from "../../infra/monitoring/prometheus";
 import { evaluateStack, SECRET_SIG, type Evaluation, type RecordedResource } from "../../infra/plan/evaluate";
 import { stackSecrets } from "../plan/secrets";
 import { CONTAINER, named, ofType, SHIPPED_STACKS, VOLUME } from "../support/stacks";
+import { alert, group, promtoolTest } from "./ruleTests";
 import { decryptedModel, layOut, removeLaidOut, runTool } from "./tools";
 
 afterAll(removeLaidOut);
@@ -124,5 +125,49 @@ describe("shipped stacks route alerts to someone", () => {
     const am = parse(alertmanagerYaml(decryptedModel("prod").alerting)) as { receivers: { name: string; webhook_configs?: { url: string }[] }[] };
     const urls = am.receivers.flatMap((r) => (r.webhook_configs ?? []).map((w) => new URL(w.url).origin + new URL(w.url).pathname));
     expect(urls.sort()).toEqual(["https://hc-ping.com/8c3e5a71-2d9f-4b6e-a0c4-7e1f9b2d6a35", "https://ntfy.sh/miravaz-prod-alerts-9vz2m"]);
+  });
+});
+
+describe.each(SHIPPED_STACKS)("%s: promtool test rules on the uploaded rule file", (stack) => {
+  it("fires the Watchdog and a ServiceDown for each scrape job it configures, and no HostDown before its 2 minutes", () => {
+    const p = container(ev(stack), "prometheus");
+    const rules = uploaded(p, "/etc/prometheus/rules/homelab.rules.yml") as string;
+    const cfg = parse(uploaded(p, "/etc/prometheus/prometheus.yml") as string) as PrometheusConfig;
+    const targets = cfg.scrape_configs.map((c) => ({ job: c.job_name, instance: c.static_configs[0].targets[0], kind: c.static_configs[0].labels.kind }));
+    expect(targets.length).toBeGreaterThan(5);
+    const input = Object.fromEntries(targets.map((t) => [`up{job="${t.job}",instance="${t.instance}"}`, "0x5"]));
+    const down = targets.map((t) =>
+      alert({ severity: "critical", job: t.job, instance: t.instance, ...(t.kind === "service" ? { service: t.job } : {}) }, `${t.job} (${t.instance}) has not answered Prometheus for 2 minutes`),
+    );
+    const r = promtoolTest(rules, [
+      group("Watchdog", {}, [{ eval_time: "1m", alertname: "Watchdog", exp_alerts: [alert({ severity: "none" }, "always firing while Prometheus, its rules and Alertmanager work (dead man's switch)")] }]),
+      group("everything down", input, [
+        { eval_time: "1m", alertname: "HostDown", exp_alerts: [] },
+        { eval_time: "3m", alertname: "ServiceDown", exp_alerts: down },
+      ]),
+    ]);
+    expect(r.output).toContain("SUCCESS");
+    expect(r.status).toBe(0);
+  });
+});
+
+describe("homelab: commander's own alert in the shipped stack", () => {
+  const bucket = (le: string): string => `http_request_duration_seconds_bucket{job="commander",instance="commander:8000",handler="/",le="${le}"}`;
+  it("fires when the 95th percentile is above 2 seconds, and not when requests are fast", () => {
+    const rules = uploaded(container(ev("homelab"), "prometheus"), "/etc/prometheus/rules/homelab.rules.yml") as string;
+    const slow = { [bucket("1")]: "0x20", [bucket("5")]: "0+10x20", [bucket("+Inf")]: "0+10x20" };
+    const fast = { [bucket("1")]: "0+10x20", [bucket("5")]: "0+10x20", [bucket("+Inf")]: "0+10x20" };
+    const r = promtoolTest(rules, [
+      group("slow", slow, [
+        {
+          eval_time: "15m",
+          alertname: "CommanderSlowResponses",
+          exp_alerts: [alert({ severity: "warning", service: "commander", job: "commander" }, "commander's 95th percentile response time is above 2 seconds")],
+        },
+      ]),
+      group("fast", fast, [{ eval_time: "15m", alertname: "CommanderSlowResponses", exp_alerts: [] }]),
+    ]);
+    expect(r.output).toContain("SUCCESS");
+    expect(r.status).toBe(0);
   });
 });
