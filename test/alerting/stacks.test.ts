@@ -83,6 +83,13 @@ describe.each(SHIPPED_STACKS)("%s: alerting", (stack) => {
     expect(rules.includes("TunnelConnectorDown")).toBe(e.model.features.tunnel);
   });
 
+  it("gives Grafana Alertmanager as a Prometheus-flavoured Alertmanager data source", () => {
+    const ds = parse(uploaded(container(ev(stack), "grafana"), "/etc/grafana/provisioning/datasources/homelab.yaml") as string) as { datasources: Record<string, unknown>[] };
+    expect(ds.datasources.filter((d) => d.type === "alertmanager")).toEqual([
+      { name: "Alertmanager", uid: "alertmanager", type: "alertmanager", access: "proxy", url: "http://alertmanager:9093", isDefault: false, editable: false, jsonData: { implementation: "prometheus", handleGrafanaManagedAlerts: false } },
+    ]);
+  });
+
   it("passes promtool check config (rule files resolved) and check rules on the uploaded files", () => {
     const dir = prometheusDir(ev(stack));
     const config = runTool("promtool", ["check", "config", path.join(dir, "etc/prometheus/prometheus.yml")]);
