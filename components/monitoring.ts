@@ -71,7 +71,7 @@ export interface MonitoringArgs {
    * Host ports publishing the UIs on `bindAddress` (dev); unset UIs are not published.
    * @default {}
    */
-  readonly uiPorts?: { readonly grafana?: number; readonly jaeger?: number; readonly prometheus?: number };
+  readonly uiPorts?: { readonly grafana?: number; readonly jaeger?: number; readonly prometheus?: number; readonly alertmanager?: number };
   /**
    * Interface the UI ports bind to; all-interfaces addresses are refused.
    * @default "127.0.0.1"
@@ -125,7 +125,7 @@ export class Monitoring extends pulumi.ComponentResource {
     services.cadvisor = cadvisorContainer(ctx);
     if (nodeExporter) services.nodeExporter = nodeExporterContainer(ctx);
     services.jaeger = jaegerContainer(ctx, ports.jaeger);
-    services.alertmanager = alertmanagerContainer(ctx, alertmanagerYaml(args.alerting ?? {}));
+    services.alertmanager = alertmanagerContainer(ctx, alertmanagerYaml(args.alerting ?? {}), ports.alertmanager);
     services.prometheus = prometheusContainer(
       ctx,
       {

@@ -158,6 +158,8 @@ const monitoringSchema = z.strictObject({
   grafanaPort: portNumber.optional(),
   jaegerPort: portNumber.optional(),
   prometheusPort: portNumber.optional(),
+  /** Host port for Alertmanager's UI (silences), bound like the other UIs. */
+  alertmanagerPort: portNumber.optional(),
   nodeExporter: z.boolean().optional(),
   diskAlertPercent: z.number().min(1).max(100).optional(),
   errorRateAlert: z.number().min(0).max(1).optional(),

@@ -183,7 +183,7 @@ export const checkMonitoring: Check = (m) => {
     // Everything below is relative to that host; one problem is enough.
     return problems;
   }
-  const uiPorts = (["grafanaPort", "jaegerPort", "prometheusPort"] as const).flatMap((k) => (m.monitoring[k] === undefined ? [] : [{ key: k, port: m.monitoring[k]! }]));
+  const uiPorts = (["grafanaPort", "jaegerPort", "prometheusPort", "alertmanagerPort"] as const).flatMap((k) => (m.monitoring[k] === undefined ? [] : [{ key: k, port: m.monitoring[k]! }]));
   uiPorts.forEach((u, i) => {
     const twin = uiPorts.slice(0, i).find((o) => o.port === u.port);
     if (twin) problems.push({ file: m.file, path: at(u.key), message: `host port ${u.port} is already used by monitoring.${twin.key}` });

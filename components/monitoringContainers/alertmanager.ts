@@ -10,7 +10,8 @@ import { MONITORING_VOLUMES } from "../../infra/monitoring/layout";
 import type { HomelabService } from "../homelabService";
 import { wget, type MonitoringContext } from "./context";
 
-export function alertmanagerContainer(ctx: MonitoringContext, configYaml: string): HomelabService {
+/** `uiPort` publishes the UI (silences) on the monitoring bind address only, like the other UIs. */
+export function alertmanagerContainer(ctx: MonitoringContext, configYaml: string, uiPort: number | undefined): HomelabService {
   return ctx.svc(
     "alertmanager",
     {
@@ -25,6 +26,7 @@ export function alertmanagerContainer(ctx: MonitoringContext, configYaml: string
       ],
       // Silences and the notification log survive a replacement.
       volumes: [{ type: "volume", source: MONITORING_VOLUMES.alertmanager, target: "/alertmanager", readOnly: false }],
+      ports: ctx.publish(uiPort, ALERTMANAGER_PORT),
       healthcheck: wget(`http://localhost:${ALERTMANAGER_PORT}/-/healthy`),
       memoryMb: 128,
       cpus: 0.25,

@@ -10,7 +10,8 @@ import type { RuleFile } from "../../infra/monitoring/alerts";
 import type { PrometheusConfig } from "../../infra/monitoring/prometheus";
 import { evaluateStack, SECRET_SIG, type Evaluation, type RecordedResource } from "../../infra/plan/evaluate";
 import { stackSecrets } from "../plan/secrets";
-import { CONTAINER, named, ofType, SHIPPED_STACKS, VOLUME } from "../support/stacks";
+import { CONTAINER, editStack, named, ofType, problemsOf, SHIPPED_STACKS, VOLUME } from "../support/stacks";
+import { loadStack } from "../../infra/plan/evaluate";
 import { alert, group, promtoolTest } from "./ruleTests";
 import { decryptedModel, layOut, removeLaidOut, runTool } from "./tools";
 
@@ -176,5 +177,19 @@ describe("homelab: commander's own alert in the shipped stack", () => {
     ]);
     expect(r.output).toContain("SUCCESS");
     expect(r.status).toBe(0);
+  });
+});
+
+describe("alertmanagerPort", () => {
+  it("publishes Alertmanager's UI on 127.0.0.1 only, when asked", async () => {
+    const e = await evaluateStack({ stack: "dev", stackFileText: editStack("dev", [[["homelab:monitoring", "alertmanagerPort"], 9093]]) });
+    expect(container(e, "alertmanager").inputs.ports).toEqual([{ internal: 9093, external: 9093, ip: "127.0.0.1", protocol: "tcp" }]);
+  });
+
+  it("refuses a port another monitoring UI already uses", () => {
+    const text = editStack("dev", [[["homelab:monitoring", "alertmanagerPort"], 9090]]);
+    expect(problemsOf(() => loadStack({ stack: "dev", stackFileText: text }))).toEqual([
+      "Pulumi.dev.yaml: homelab:monitoring.alertmanagerPort: host port 9090 is already used by monitoring.prometheusPort",
+    ]);
   });
 });
