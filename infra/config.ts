@@ -5,6 +5,7 @@
  * ignored is a service silently misconfigured.
  */
 import { z } from "zod";
+import { ALERTING_SECRET_PATHS, alertingSchema, customAlertSchema } from "./alerting/schema";
 
 const name = z.string().regex(/^[a-z0-9][a-z0-9_.-]*$/, "must be lowercase letters, digits, '_', '.' or '-'");
 const hostname = z.string().regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "must be a lowercase DNS hostname");
@@ -91,6 +92,8 @@ export const serviceSchema = z.strictObject({
   stopGracePeriod: duration.optional(),
   /** Compose's stop_signal, for images whose clean shutdown needs another signal than the image's own. */
   stopSignal: z.string().regex(/^SIG[A-Z0-9+-]+$|^\d+$/, "must be a signal name such as SIGINT, or a number").optional(),
+  /** Custom Prometheus alerts for this service; `expr` must parse as PromQL. */
+  alerts: z.array(customAlertSchema).optional(),
 });
 
 const hostSchema = z.strictObject({
@@ -163,6 +166,8 @@ const monitoringSchema = z.strictObject({
   grafanaPort: portNumber.optional(),
   jaegerPort: portNumber.optional(),
   prometheusPort: portNumber.optional(),
+  /** Host port for Alertmanager's UI (silences), bound like the other UIs. */
+  alertmanagerPort: portNumber.optional(),
   nodeExporter: z.boolean().optional(),
   diskAlertPercent: z.number().min(1).max(100).optional(),
   errorRateAlert: z.number().min(0).max(1).optional(),
@@ -194,6 +199,7 @@ export const configSchema = z.strictObject({
   monitoring: monitoringSchema.optional(),
   release: releaseSchema.optional(),
   watchtower: watchtowerSchema.optional(),
+  alerting: alertingSchema.optional(),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;
@@ -217,4 +223,5 @@ export const SECRET_PATHS: readonly string[] = [
   "github.ghcrPat",
   "github.pullToken",
   "monitoring.grafanaAdminPassword",
+  ...ALERTING_SECRET_PATHS,
 ];

@@ -138,6 +138,7 @@ function normalize(input: ConfigInput, cfg: RawConfig, problems: ConfigProblem[]
     monitoring: cfg.monitoring ?? {},
     release: cfg.release ?? {},
     watchtower: cfg.watchtower ?? {},
+    alerting: cfg.alerting ?? {},
   };
 }
 
@@ -237,6 +238,7 @@ function normalizeService(key: string, svc: RawService, ctx: ServiceDefaults): S
     gpus: svc.gpus,
     stopGraceSeconds: (svc.stopGracePeriod === undefined ? undefined : durationSeconds(svc.stopGracePeriod)) ?? defaultStopGraceSeconds(svc.image),
     stopSignal: svc.stopSignal,
+    alerts: (svc.alerts ?? []).map((a) => ({ name: a.name, expr: a.expr, for: a.for ?? "5m", severity: a.severity ?? "warning", summary: a.summary })),
   };
 }
 

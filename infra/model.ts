@@ -6,6 +6,7 @@ import type { PortBinding, VolumeMount } from "./parse";
 import type { AccessConfig, CloudflareConfig, GithubConfig, MonitoringConfig, ReleaseConfig, WatchtowerConfig } from "./config";
 import type { Features, Profile } from "../stacks/profiles";
 import { defaultStopGraceSeconds } from "./lifecycle";
+import type { AlertingConfig, Severity } from "./alerting/schema";
 
 export interface HostSpec {
   readonly name: string;
@@ -43,6 +44,15 @@ export interface Ingress {
 export interface Metrics {
   readonly port: number;
   readonly path: string;
+}
+
+/** A service's own alert, defaults applied; becomes a Prometheus rule labelled with the service. */
+export interface CustomAlert {
+  readonly name: string;
+  readonly expr: string;
+  readonly for: string;
+  readonly severity: Severity;
+  readonly summary: string;
 }
 
 export interface Service {
@@ -83,6 +93,7 @@ export interface Service {
   readonly stopGraceSeconds: number;
   /** Signal that stops the container; undefined keeps the image's own. */
   readonly stopSignal: string | undefined;
+  readonly alerts: readonly CustomAlert[];
 }
 
 export interface HomelabModel {
@@ -102,6 +113,7 @@ export interface HomelabModel {
   readonly monitoring: MonitoringConfig;
   readonly release: ReleaseConfig;
   readonly watchtower: WatchtowerConfig;
+  readonly alerting: AlertingConfig;
 }
 
 /** Container names the platform itself adds when a feature is on; services may not take them. */
@@ -110,7 +122,7 @@ export function platformContainerNames(features: Features, nodeExporter: boolean
   if (features.tunnel) names.push("cloudflared");
   if (features.watchtower) names.push("watchtower");
   if (features.monitoring) {
-    names.push("jaeger", "prometheus", "grafana", "loki", "alloy", "cadvisor");
+    names.push("jaeger", "prometheus", "grafana", "loki", "alloy", "cadvisor", "alertmanager");
     if (nodeExporter) names.push("node-exporter");
   }
   return names;
@@ -152,6 +164,7 @@ export function platformService(spec: Pick<Service, "key" | "image"> & Partial<S
     gpus: undefined,
     stopGraceSeconds: defaultStopGraceSeconds(spec.image),
     stopSignal: undefined,
+    alerts: [],
     ...spec,
   };
 }

@@ -4,7 +4,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { HomelabNetwork } from "../components/homelabNetwork";
 import { Monitoring, UI_PORTS } from "../components/monitoring";
-import type { RouteTarget } from "./ingress";
+import { connectorHost, type RouteTarget } from "./ingress";
 import type { HomelabModel } from "./model";
 import { networkKey, platformHost, type Built } from "./program";
 
@@ -62,9 +62,12 @@ export function buildMonitoring(model: HomelabModel, built: Built): MonitoringRe
     retentionDays: m.retentionDays,
     grafanaAdminPassword: m.grafanaAdminPassword,
     nodeExporter: m.nodeExporter,
+    // cloudflared is reached by container name only from its own host (it joins the default network there).
+    tunnelConnector: model.features.tunnel && connectorHost(model) === host,
+    alerting: model.alerting,
     diskAlertPercent: m.diskAlertPercent,
     errorRateAlert: m.errorRateAlert,
-    uiPorts: { grafana: m.grafanaPort, jaeger: m.jaegerPort, prometheus: m.prometheusPort },
+    uiPorts: { grafana: m.grafanaPort, jaeger: m.jaegerPort, prometheus: m.prometheusPort, alertmanager: m.alertmanagerPort },
     bindAddress: monitoringBindAddress(model),
     // Grafana builds links and redirects from its root URL: the tunnel hostname, else the loopback port.
     grafanaRootUrl:

@@ -6,6 +6,7 @@
 import { formatPath, type ConfigProblem } from "./errors";
 import { platformContainerNames, type HomelabModel, type Service } from "./model";
 import { MONITORING_VOLUMES } from "./monitoring/layout";
+import { checkAlerting, checkCustomAlerts } from "./alerting/validate";
 
 type Check = (model: HomelabModel) => ConfigProblem[];
 
@@ -182,7 +183,7 @@ export const checkMonitoring: Check = (m) => {
     // Everything below is relative to that host; one problem is enough.
     return problems;
   }
-  const uiPorts = (["grafanaPort", "jaegerPort", "prometheusPort"] as const).flatMap((k) => (m.monitoring[k] === undefined ? [] : [{ key: k, port: m.monitoring[k]! }]));
+  const uiPorts = (["grafanaPort", "jaegerPort", "prometheusPort", "alertmanagerPort"] as const).flatMap((k) => (m.monitoring[k] === undefined ? [] : [{ key: k, port: m.monitoring[k]! }]));
   uiPorts.forEach((u, i) => {
     const twin = uiPorts.slice(0, i).find((o) => o.port === u.port);
     if (twin) problems.push({ file: m.file, path: at(u.key), message: `host port ${u.port} is already used by monitoring.${twin.key}` });
@@ -281,7 +282,7 @@ export const checkHostCapacity: Check = (m) => {
   return problems;
 };
 
-const CHECKS: readonly Check[] = [checkContainerNames, checkHostPorts, checkReferences, checkDependencyCycles, checkVolumes, checkIngress, checkGithub, checkImages, checkMonitoring, checkTunnel, checkGhcrRepos, checkHostCapacity];
+const CHECKS: readonly Check[] = [checkContainerNames, checkHostPorts, checkReferences, checkDependencyCycles, checkVolumes, checkIngress, checkGithub, checkImages, checkMonitoring, checkTunnel, checkGhcrRepos, checkHostCapacity, checkCustomAlerts, checkAlerting];
 
 export function crossFieldProblems(model: HomelabModel): ConfigProblem[] {
   return CHECKS.flatMap((c) => c(model));

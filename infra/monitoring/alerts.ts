@@ -54,7 +54,8 @@ export function alertRules(plan: ScrapePlan, opts: AlertOptions): RuleFile {
     alert: "ServiceDown",
     expr: `up{job="${j.job}"} == 0`,
     for: "2m",
-    labels: { severity: "critical", job: j.job },
+    // `service` routes a service's alerts to its receiver (homelab:alerting.route.byService).
+    labels: { severity: "critical", job: j.job, ...(j.kind === "service" ? { service: j.job } : {}) },
     annotations: { summary: `${j.job} (${j.address}) has not answered Prometheus for 2 minutes` },
   }));
   const containers: AlertRule[] = [
@@ -84,7 +85,7 @@ export function alertRules(plan: ScrapePlan, opts: AlertOptions): RuleFile {
       alert: "HighErrorRate",
       expr: errorRateExpr(j.job, opts.errorRateAlert),
       for: "5m",
-      labels: { severity: "warning", job: j.job },
+      labels: { severity: "warning", job: j.job, service: j.job },
       annotations: { summary: `more than ${opts.errorRateAlert * 100}% of ${j.job}'s requests fail with 5xx` },
     }));
   return {

@@ -14,16 +14,23 @@ export interface BackendUrls {
   readonly prometheus: string;
   readonly loki: string;
   readonly jaeger: string;
+  /**
+   * Alertmanager's URL: Grafana shows its alerts and silences.
+   * @default none
+   */
+  readonly alertmanager?: string;
 }
 
 export interface Datasource {
   readonly name: string;
   readonly uid: string;
-  readonly type: "prometheus" | "loki" | "jaeger";
+  readonly type: "prometheus" | "loki" | "jaeger" | "alertmanager";
   readonly access: "proxy";
   readonly url: string;
   readonly isDefault: boolean;
   readonly editable: boolean;
+  /** Alertmanager only: Grafana's data source for a Prometheus Alertmanager, not Grafana's own. */
+  readonly jsonData?: { readonly implementation: "prometheus"; readonly handleGrafanaManagedAlerts: false };
 }
 
 export interface DatasourceFile {
@@ -32,7 +39,7 @@ export interface DatasourceFile {
 }
 
 /** Fixed uids, so the dashboard (and anything a user builds) can refer to them. */
-export const DATASOURCE_UIDS = { prometheus: "prometheus", loki: "loki", jaeger: "jaeger" } as const;
+export const DATASOURCE_UIDS = { prometheus: "prometheus", loki: "loki", jaeger: "jaeger", alertmanager: "alertmanager" } as const;
 
 export function grafanaDatasources(urls: BackendUrls): DatasourceFile {
   const ds = (name: string, type: Datasource["type"], url: string, isDefault: boolean): Datasource => ({
@@ -47,7 +54,14 @@ export function grafanaDatasources(urls: BackendUrls): DatasourceFile {
   });
   return {
     apiVersion: 1,
-    datasources: [ds("Prometheus", "prometheus", urls.prometheus, true), ds("Loki", "loki", urls.loki, false), ds("Jaeger", "jaeger", urls.jaeger, false)],
+    datasources: [
+      ds("Prometheus", "prometheus", urls.prometheus, true),
+      ds("Loki", "loki", urls.loki, false),
+      ds("Jaeger", "jaeger", urls.jaeger, false),
+      ...(urls.alertmanager !== undefined
+        ? [{ ...ds("Alertmanager", "alertmanager", urls.alertmanager, false), jsonData: { implementation: "prometheus" as const, handleGrafanaManagedAlerts: false as const } }]
+        : []),
+    ],
   };
 }
 

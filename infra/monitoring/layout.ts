@@ -7,4 +7,4 @@
 export const UI_PORTS = { grafana: 3000, jaeger: 16686, prometheus: 9090 } as const;
 
 /** Named data volumes the monitoring containers own (retained like any data volume). */
-export const MONITORING_VOLUMES = { prometheus: "prometheus-data", loki: "loki-data", grafana: "grafana-data", alloy: "alloy-data" } as const;
+export const MONITORING_VOLUMES = { prometheus: "prometheus-data", loki: "loki-data", grafana: "grafana-data", alloy: "alloy-data", alertmanager: "alertmanager-data" } as const;

@@ -7,16 +7,27 @@ import type { ScrapePlan } from "./targets";
 /** Where the generated files go inside the Prometheus container. */
 export const PROMETHEUS_CONFIG_FILE = "/etc/prometheus/prometheus.yml";
 export const PROMETHEUS_RULES_FILE = "/etc/prometheus/rules/homelab.rules.yml";
+/**
+ * rule_files entry: relative paths resolve against the config file's directory, so the same
+ * text works in the container and in a test's temp dir laid out like it (promtool check config).
+ */
+export const PROMETHEUS_RULES_REF = "rules/homelab.rules.yml";
 
 export interface PrometheusOptions {
   readonly stack: string;
   /** @default "15s" */
   readonly scrapeInterval?: string;
+  /**
+   * `host:port` of the Alertmanager Prometheus sends alerts to.
+   * @default none (alerts are evaluated, not sent)
+   */
+  readonly alertmanager?: string;
 }
 
 export interface PrometheusConfig {
   readonly global: { readonly scrape_interval: string; readonly evaluation_interval: string; readonly external_labels: Readonly<Record<string, string>> };
   readonly rule_files: readonly string[];
+  readonly alerting?: { readonly alertmanagers: readonly { readonly static_configs: readonly { readonly targets: readonly string[] }[] }[] };
   readonly scrape_configs: readonly {
     readonly job_name: string;
     readonly metrics_path: string;
@@ -28,7 +39,8 @@ export function prometheusConfig(plan: ScrapePlan, opts: PrometheusOptions): Pro
   const interval = opts.scrapeInterval ?? "15s";
   return {
     global: { scrape_interval: interval, evaluation_interval: interval, external_labels: { stack: opts.stack } },
-    rule_files: [PROMETHEUS_RULES_FILE],
+    rule_files: [PROMETHEUS_RULES_REF],
+    ...(opts.alertmanager !== undefined ? { alerting: { alertmanagers: [{ static_configs: [{ targets: [opts.alertmanager] }] }] } } : {}),
     scrape_configs: plan.jobs.map((j) => ({
       job_name: j.job,
       metrics_path: j.path,

@@ -33,10 +33,15 @@ export interface ScrapeScope {
   /** Network (model name) Prometheus joins. */
   readonly network: string;
   readonly nodeExporter: boolean;
+  /**
+   * Scrape the tunnel connector (it runs on this host and network).
+   * @default false
+   */
+  readonly cloudflared?: boolean;
 }
 
 /** The monitoring containers' own metrics endpoints (container name, port, path). */
-export const PLATFORM_TARGETS: readonly { readonly job: string; readonly port: number; readonly path: string; readonly nodeExporterOnly?: boolean }[] = [
+export const PLATFORM_TARGETS: readonly { readonly job: string; readonly port: number; readonly path: string; readonly nodeExporterOnly?: boolean; readonly cloudflaredOnly?: boolean }[] = [
   { job: "prometheus", port: 9090, path: "/metrics" },
   { job: "cadvisor", port: 8080, path: "/metrics" },
   // Jaeger's admin port: its image has no shell for a container healthcheck, so `up` is its health signal.
@@ -45,6 +50,9 @@ export const PLATFORM_TARGETS: readonly { readonly job: string; readonly port: n
   { job: "grafana", port: 3000, path: "/metrics" },
   { job: "alloy", port: 12345, path: "/metrics" },
   { job: "node-exporter", port: 9100, path: "/metrics", nodeExporterOnly: true },
+  { job: "alertmanager", port: 9093, path: "/metrics" },
+  // cloudflared's --metrics server (components/cloudflareTunnel.ts CLOUDFLARED_METRICS_PORT).
+  { job: "cloudflared", port: 2000, path: "/metrics", cloudflaredOnly: true },
 ];
 
 export function scrapePlan(services: readonly Service[], scope: ScrapeScope): ScrapePlan {
@@ -63,6 +71,7 @@ export function scrapePlan(services: readonly Service[], scope: ScrapeScope): Sc
   }
   for (const p of PLATFORM_TARGETS) {
     if (p.nodeExporterOnly && !scope.nodeExporter) continue;
+    if (p.cloudflaredOnly && scope.cloudflared !== true) continue;
     jobs.push({ job: p.job, address: `${p.job}:${p.port}`, path: p.path, kind: "platform" });
   }
   return { jobs, skipped };

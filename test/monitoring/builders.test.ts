@@ -4,7 +4,8 @@ import { alertRules, alertRulesYaml, type RuleFile } from "../../infra/monitorin
 import { alloyConfig, shipperBlocks } from "../../infra/monitoring/alloy";
 import { containerHealthDashboard, grafanaDashboardProviderYaml, grafanaDatasources, grafanaDatasourcesYaml, GRAFANA_DASHBOARD_DIR } from "../../infra/monitoring/grafana";
 import { lokiConfig } from "../../infra/monitoring/loki";
-import { prometheusConfig, prometheusYaml, PROMETHEUS_RULES_FILE, type PrometheusConfig } from "../../infra/monitoring/prometheus";
+import * as path from "path";
+import { prometheusConfig, prometheusYaml, PROMETHEUS_CONFIG_FILE, PROMETHEUS_RULES_FILE, type PrometheusConfig } from "../../infra/monitoring/prometheus";
 import { scrapePlan } from "../../infra/monitoring/targets";
 import { parseAlloy } from "./alloyParse";
 
@@ -50,7 +51,9 @@ describe("prometheus config", () => {
     expect(cfg).toEqual(prometheusConfig(plan, { stack: "dev" }));
     expect(jobsOf(cfg).api).toEqual(["api:8000"]);
     expect(cfg.scrape_configs.find((c) => c.job_name === "api")!.metrics_path).toBe("/prom");
-    expect(cfg.rule_files).toEqual([PROMETHEUS_RULES_FILE]);
+    // Relative to the config file's directory, as Prometheus resolves rule_files.
+    expect(cfg.rule_files).toEqual(["rules/homelab.rules.yml"]);
+    expect(path.posix.join(path.posix.dirname(PROMETHEUS_CONFIG_FILE), cfg.rule_files[0])).toBe(PROMETHEUS_RULES_FILE);
     expect(cfg.global.external_labels.stack).toBe("dev");
   });
 

@@ -8,7 +8,7 @@ import { parseAlloy } from "./alloyParse";
 import { CONTAINER, DOCKER_PROVIDER, editStack, IMAGE, named, ofType, SHIPPED_STACKS, VOLUME } from "../support/stacks";
 
 const MONITORING_TYPE = "homelab:monitoring:Monitoring";
-const CORE = ["jaeger", "prometheus", "grafana", "loki", "alloy", "cadvisor"];
+const CORE = ["jaeger", "prometheus", "grafana", "loki", "alloy", "cadvisor", "alertmanager"];
 
 type Upload = { file: string; content: string };
 type Port = { internal: number; external?: number; ip?: string };
@@ -119,6 +119,7 @@ describe.each(SHIPPED_STACKS)("%s: monitoring containers", (stack) => {
       prometheus: "http://prometheus:9090",
       loki: "http://loki:3100",
       jaeger: "http://jaeger:16686",
+      alertmanager: "http://alertmanager:9093",
     });
     const dash = JSON.parse(upload(g, "container-health.json")) as { panels: { targets: { expr: string }[] }[] };
     expect(dash.panels.length).toBeGreaterThanOrEqual(3);
@@ -149,7 +150,7 @@ describe.each(SHIPPED_STACKS)("%s: monitoring containers", (stack) => {
     const e = ev(stack);
     const vols = ofType(e.resources, VOLUME).filter((v) => v.name.startsWith("monitoring-"));
     const byName = Object.fromEntries(vols.map((v) => [String(v.inputs.name), v]));
-    for (const n of ["prometheus-data", "loki-data", "grafana-data"]) {
+    for (const n of ["prometheus-data", "loki-data", "grafana-data", "alertmanager-data"]) {
       expect(byName[n]).toBeDefined();
       expect(byName[n].options.retainOnDelete).toBe(true);
     }

@@ -34,15 +34,22 @@ export interface StackSecrets {
   readonly plaintexts: string[];
 }
 
-/** A shipped stack's secrets; throws if the passphrase does not open them (the GCM tag is checked). */
-export function stackSecrets(stack: string): StackSecrets {
-  const doc = parseYaml(stackText(stack)) as { encryptionsalt: string; config: unknown };
+/** Opens a shipped stack's `secure:` values; throws if the passphrase does not match its encryptionsalt. */
+export function stackDecrypter(stack: string): (ciphertext: string) => string {
+  const doc = parseYaml(stackText(stack)) as { encryptionsalt: string };
   // `v1:<salt>:<"pulumi" encrypted>`: the second half proves the key is right.
   const [, salt, ...check] = doc.encryptionsalt.split(":");
   const key = crypto.pbkdf2Sync(EXAMPLE_PASSPHRASE, Buffer.from(salt, "base64"), 1_000_000, 32, "sha256");
   if (decrypt(key, check.join(":")) !== "pulumi") throw new Error(`${stack}: the example passphrase does not match encryptionsalt`);
+  return (ciphertext) => decrypt(key, ciphertext);
+}
+
+/** A shipped stack's secrets; throws if the passphrase does not open them (the GCM tag is checked). */
+export function stackSecrets(stack: string): StackSecrets {
+  const doc = parseYaml(stackText(stack)) as { config: unknown };
+  const open = stackDecrypter(stack);
   const ciphertexts = secureValues(doc.config);
-  return { ciphertexts, plaintexts: ciphertexts.map((c) => decrypt(key, c)) };
+  return { ciphertexts, plaintexts: ciphertexts.map(open) };
 }
 
 export function allShippedSecrets(): StackSecrets {
