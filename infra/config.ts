@@ -52,6 +52,23 @@ const metrics = z.union([
   z.strictObject({ port: portNumber.optional(), path: z.string().startsWith("/").optional() }),
 ]);
 
+/**
+ * A file of secrets written into the container before it starts, for
+ * programs that read a `.env`-style file rather than their environment.
+ * Each value becomes one `KEY=value` line.
+ */
+const secretFile = z.strictObject({
+  /** Absolute path inside the container, for example `/app/.env`. */
+  path: z.string().regex(/^\/[^\0]*[^/]$/, "must be an absolute file path inside the container"),
+  /** Values must be `secure:` in the stack file. */
+  values: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be an environment variable name"), z.string()),
+  /** Octal file mode; only the owner may read secrets, so group and others get nothing. */
+  mode: z.string().regex(/^0?[0-7]00$/, "must be an octal mode with no group or other bits, such as 0600 or 0400").optional(),
+  /** Owner of the file (user name or numeric id), when the program does not run as root. */
+  owner: z.string().min(1).optional(),
+  group: z.string().min(1).optional(),
+});
+
 export const serviceSchema = z.strictObject({
   image: z.string().min(1),
   containerName: name.optional(),
@@ -87,6 +104,8 @@ export const serviceSchema = z.strictObject({
   /** Runs once to completion (setup jobs): no restart policy, not kept running. */
   oneShot: z.boolean().optional(),
   gpus: z.string().optional(),
+  /** Secret files by name (a `.env` the program reads), each written with mode 0600 unless told otherwise. */
+  secretFiles: z.record(name, secretFile).optional(),
 });
 
 const hostSchema = z.strictObject({
@@ -94,6 +113,12 @@ const hostSchema = z.strictObject({
   docker: z.string().regex(/^(unix|ssh|npipe|tcp):\/\//, "must start with unix://, ssh://, npipe:// or tcp://").optional(),
   /** Extra ssh options, for example `["-o", "StrictHostKeyChecking=accept-new"]`. */
   sshOpts: z.array(z.string()).optional(),
+  /**
+   * Host address a published port binds to when the service names none, for
+   * example the machine's Tailscale address (100.64.0.0/10) so its services
+   * are reachable over the tailnet only.
+   */
+  bindAddress: z.string().optional(),
 });
 
 const networkSchema = z.strictObject({
@@ -204,6 +229,7 @@ export type WatchtowerConfig = z.infer<typeof watchtowerSchema>;
  */
 export const SECRET_PATHS: readonly string[] = [
   "services.*.secretEnvironment.*",
+  "services.*.secretFiles.*.values.*",
   "cloudflare.apiToken",
   "github.token",
   "github.ghcrPat",

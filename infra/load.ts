@@ -6,8 +6,8 @@
 import type { z } from "zod";
 import { configSchema, SECRET_PATHS, type RawConfig, type RawService } from "./config";
 import { ConfigError, formatPath, NAMESPACE, type ConfigProblem } from "./errors";
-import type { HomelabModel, Healthcheck, HostSpec, NetworkSpec, Service } from "./model";
-import { parseMemory, parsePortString, splitCommand, volumeFrom, parseVolumeString, type VolumeMount } from "./parse";
+import { DEFAULT_SECRET_FILE_MODE, type HomelabModel, type Healthcheck, type HostSpec, type NetworkSpec, type SecretFile, type Service } from "./model";
+import { isIp, parseMemory, parsePortString, splitCommand, volumeFrom, parseVolumeString, type VolumeMount } from "./parse";
 import { defaultProfileFor, PROFILES, type Features, type Profile } from "../stacks/profiles";
 import { crossFieldProblems } from "./validate";
 
@@ -100,11 +100,12 @@ export function loadModel(input: ConfigInput): HomelabModel {
 function normalize(input: ConfigInput, cfg: RawConfig, problems: ConfigProblem[]): HomelabModel {
   const profile: Profile = PROFILES[cfg.profile ?? defaultProfileFor(input.stack)];
   const features: Features = { ...profile.features, ...definedOnly(cfg.features ?? {}) };
-  const hosts: HostSpec[] = Object.entries(cfg.hosts ?? { local: {} }).map(([name, h]) => ({
-    name,
-    docker: h.docker,
-    sshOpts: h.sshOpts ?? [],
-  }));
+  const hosts: HostSpec[] = Object.entries(cfg.hosts ?? { local: {} }).map(([name, h]) => {
+    if (h.bindAddress !== undefined && !isIp(h.bindAddress)) {
+      problems.push({ file: input.file, path: formatPath(["hosts", name, "bindAddress"]), message: `"${h.bindAddress}" is not an IP address` });
+    }
+    return { name, bindAddress: h.bindAddress ?? profile.defaultBindAddress, docker: h.docker, sshOpts: h.sshOpts ?? [] };
+  });
   const networks: NetworkSpec[] = Object.entries(cfg.networks ?? { "homelab-net": {} }).map(([name, n]) => ({
     name,
     internal: n.internal ?? false,
@@ -116,6 +117,7 @@ function normalize(input: ConfigInput, cfg: RawConfig, problems: ConfigProblem[]
     file: input.file,
     profile,
     defaultHost: hosts[0]?.name ?? "local",
+    bindAddresses: new Map(hosts.map((h) => [h.name, h.bindAddress])),
     defaultNetwork: networks[0]?.name ?? "homelab-net",
     problems,
   };
@@ -146,6 +148,8 @@ interface ServiceDefaults {
   readonly file: string;
   readonly profile: Profile;
   readonly defaultHost: string;
+  /** Per host, where a port binds when the service names no address. */
+  readonly bindAddresses: ReadonlyMap<string, string>;
   readonly defaultNetwork: string;
   readonly problems: ConfigProblem[];
 }
@@ -156,14 +160,16 @@ function normalizeService(key: string, svc: RawService, ctx: ServiceDefaults): S
     ctx.problems.push({ file: ctx.file, path, message });
   };
 
+  const host = svc.host ?? ctx.defaultHost;
+  const bindAddress = ctx.bindAddresses.get(host) ?? ctx.profile.defaultBindAddress;
   const ports = (svc.ports ?? []).flatMap((p, i) => {
     if (typeof p === "string") {
       const r = parsePortString(p);
       if (!r.ok) problem(at("ports", i), r.error);
-      return r.ok ? [{ ...r.value, hostIp: r.value.hostIp ?? ctx.profile.defaultBindAddress }] : [];
+      return r.ok ? [{ ...r.value, hostIp: r.value.hostIp ?? bindAddress }] : [];
     }
     const published = p.published === undefined ? undefined : Number(p.published);
-    return [{ hostIp: p.host_ip ?? ctx.profile.defaultBindAddress, published, target: p.target, protocol: p.protocol ?? "tcp" }];
+    return [{ hostIp: p.host_ip ?? bindAddress, published, target: p.target, protocol: p.protocol ?? "tcp" }];
   });
 
   const volumes = (svc.volumes ?? []).flatMap((v, i): VolumeMount[] => {
@@ -192,7 +198,7 @@ function normalizeService(key: string, svc: RawService, ctx: ServiceDefaults): S
     key,
     containerName: svc.containerName ?? key,
     image: svc.image,
-    host: svc.host ?? ctx.defaultHost,
+    host,
     networks: svc.networks ?? [ctx.defaultNetwork],
     port: svc.port,
     listens,
@@ -225,7 +231,25 @@ function normalizeService(key: string, svc: RawService, ctx: ServiceDefaults): S
     capDrop: svc.capDrop ?? [],
     oneShot,
     gpus: svc.gpus,
+    secretFiles: secretFiles(svc, problem, at),
   };
+}
+
+/** Newlines would split a value across `.env` lines; the message never quotes the value. */
+function secretFiles(svc: RawService, problem: (path: string, message: string) => void, at: (...rest: PropertyKey[]) => string): SecretFile[] {
+  const files = Object.entries(svc.secretFiles ?? {}).map(([name, f]) => {
+    for (const [k, v] of Object.entries(f.values)) {
+      if (/[\r\n]/.test(v)) problem(at("secretFiles", name, "values", k), "spans several lines, which one KEY=value line cannot hold");
+    }
+    return { name, path: f.path, mode: (f.mode ?? DEFAULT_SECRET_FILE_MODE).padStart(4, "0"), owner: f.owner, group: f.group, values: f.values };
+  });
+  const paths = new Map<string, string>();
+  for (const f of files) {
+    const first = paths.get(f.path);
+    if (first !== undefined) problem(at("secretFiles", f.name, "path"), `"${f.path}" is already written by secretFiles.${first}`);
+    else paths.set(f.path, f.name);
+  }
+  return files;
 }
 
 function toHealthcheck(h: NonNullable<RawService["healthcheck"]>): Healthcheck {

@@ -8,6 +8,8 @@ import type { Features, Profile } from "../stacks/profiles";
 
 export interface HostSpec {
   readonly name: string;
+  /** Where a published port binds when the service names no address; the profile's default unless the host says otherwise. */
+  readonly bindAddress: string;
   /** Docker endpoint; undefined uses the workstation's own (DOCKER_HOST or the local socket). */
   readonly docker: string | undefined;
   readonly sshOpts: readonly string[];
@@ -38,6 +40,21 @@ export interface Ingress {
 export interface Metrics {
   readonly port: number;
   readonly path: string;
+}
+
+/** Owner read and write only: a secrets file nobody else on the machine may read. */
+export const DEFAULT_SECRET_FILE_MODE = "0600";
+
+/** A file of `KEY=value` secret lines written into the container before it starts. */
+export interface SecretFile {
+  readonly name: string;
+  readonly path: string;
+  /** Octal mode, `0600` by default. */
+  readonly mode: string;
+  readonly owner: string | undefined;
+  readonly group: string | undefined;
+  /** Secret values as the engine decrypted them; the rendered file is wrapped with pulumi.secret. */
+  readonly values: Readonly<Record<string, string>>;
 }
 
 export interface Service {
@@ -74,6 +91,7 @@ export interface Service {
   readonly capDrop: readonly string[];
   readonly oneShot: boolean;
   readonly gpus: string | undefined;
+  readonly secretFiles: readonly SecretFile[];
 }
 
 export interface HomelabModel {
@@ -141,6 +159,7 @@ export function platformService(spec: Pick<Service, "key" | "image"> & Partial<S
     capDrop: [],
     oneShot: false,
     gpus: undefined,
+    secretFiles: [],
     ...spec,
   };
 }
