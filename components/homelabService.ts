@@ -7,7 +7,8 @@ export interface FileUpload {
   readonly file: string;
   readonly content: pulumi.Input<string>;
   /**
-   * Octal file mode; the provider's `permissions` takes precedence over its
+   * Octal file mode (the provider parses it base 8: kreuzwerker/terraform-provider-docker
+   * internal/provider/file_mode.go); `permissions` takes precedence over its
    * `executable` (@pulumi/docker types/input.d.ts ContainerUpload).
    * @default the provider's (0644)
    */
@@ -25,6 +26,11 @@ export interface FileUpload {
 export function renderEnvFile(values: Readonly<Record<string, pulumi.Input<string>>>): pulumi.Output<string> {
   const lines = Object.entries(values).map(([k, v]) => pulumi.interpolate`${k}=${v}\n`);
   return pulumi.all(lines).apply((ls) => ls.join(""));
+}
+
+/** The service's plain files as uploads. */
+export function configFileUploads(svc: Service): FileUpload[] {
+  return svc.files.map((f) => ({ file: f.path, content: f.content, permissions: f.mode, owner: f.owner, group: f.group }));
 }
 
 /** The service's secret files as uploads: the whole file is a secret, whatever its mode. */
@@ -140,7 +146,7 @@ export class HomelabService extends pulumi.ComponentResource {
       ...(svc.oneShot ? { "homelab.oneshot": "true" } : {}),
     };
 
-    const uploads = [...(args.uploads ?? []), ...secretFileUploads(svc)].map((u) => ({
+    const uploads = [...(args.uploads ?? []), ...configFileUploads(svc), ...secretFileUploads(svc)].map((u) => ({
       file: u.file,
       content: u.content,
       permissions: u.permissions,

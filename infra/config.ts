@@ -69,6 +69,17 @@ const secretFile = z.strictObject({
   group: z.string().min(1).optional(),
 });
 
+/** A plain (non-secret) file written into the container before it starts: a proxy's config, a model list. */
+const configFile = z.strictObject({
+  /** Absolute path inside the container, for example `/etc/nginx/conf.d/default.conf`. */
+  path: z.string().regex(/^\/[^\0]*[^/]$/, "must be an absolute file path inside the container"),
+  content: z.string(),
+  /** Octal file mode. */
+  mode: z.string().regex(/^0?[0-7]{3}$/, "must be an octal mode such as 0644").optional(),
+  owner: z.string().min(1).optional(),
+  group: z.string().min(1).optional(),
+});
+
 export const serviceSchema = z.strictObject({
   image: z.string().min(1),
   containerName: name.optional(),
@@ -104,6 +115,8 @@ export const serviceSchema = z.strictObject({
   /** Runs once to completion (setup jobs): no restart policy, not kept running. */
   oneShot: z.boolean().optional(),
   gpus: z.string().optional(),
+  /** Files by name, written into the container before it starts (a changed file replaces the container). */
+  files: z.record(name, configFile).optional(),
   /** Secret files by name (a `.env` the program reads), each written with mode 0600 unless told otherwise. */
   secretFiles: z.record(name, secretFile).optional(),
 });

@@ -6,7 +6,7 @@
 import type { z } from "zod";
 import { configSchema, SECRET_PATHS, type RawConfig, type RawService } from "./config";
 import { ConfigError, formatPath, NAMESPACE, type ConfigProblem } from "./errors";
-import { DEFAULT_SECRET_FILE_MODE, type HomelabModel, type Healthcheck, type HostSpec, type NetworkSpec, type SecretFile, type Service } from "./model";
+import { DEFAULT_FILE_MODE, DEFAULT_SECRET_FILE_MODE, type ConfigFile, type HomelabModel, type Healthcheck, type HostSpec, type NetworkSpec, type SecretFile, type Service } from "./model";
 import { isIp, parseMemory, parsePortString, splitCommand, volumeFrom, parseVolumeString, type VolumeMount } from "./parse";
 import { defaultProfileFor, PROFILES, type Features, type Profile } from "../stacks/profiles";
 import { crossFieldProblems } from "./validate";
@@ -231,24 +231,42 @@ function normalizeService(key: string, svc: RawService, ctx: ServiceDefaults): S
     capDrop: svc.capDrop ?? [],
     oneShot,
     gpus: svc.gpus,
-    secretFiles: secretFiles(svc, problem, at),
+    ...containerFiles(svc, problem, at),
   };
 }
 
+type Problem = (path: string, message: string) => void;
+type At = (...rest: PropertyKey[]) => string;
+
+/** Both kinds of file, with one check that no two write the same path. */
+function containerFiles(svc: RawService, problem: Problem, at: At): { files: ConfigFile[]; secretFiles: SecretFile[] } {
+  const files = Object.entries(svc.files ?? {}).map(([name, f]) => ({
+    name,
+    path: f.path,
+    content: f.content,
+    mode: (f.mode ?? DEFAULT_FILE_MODE).padStart(4, "0"),
+    owner: f.owner,
+    group: f.group,
+  }));
+  const secret = secretFiles(svc, problem, at);
+  const paths = new Map<string, string>();
+  const all = [...files.map((f) => ({ key: "files", f })), ...secret.map((f) => ({ key: "secretFiles", f }))];
+  for (const { key, f } of all) {
+    const first = paths.get(f.path);
+    if (first !== undefined) problem(at(key, f.name, "path"), `"${f.path}" is already written by ${first}`);
+    else paths.set(f.path, `${key}.${f.name}`);
+  }
+  return { files, secretFiles: secret };
+}
+
 /** Newlines would split a value across `.env` lines; the message never quotes the value. */
-function secretFiles(svc: RawService, problem: (path: string, message: string) => void, at: (...rest: PropertyKey[]) => string): SecretFile[] {
+function secretFiles(svc: RawService, problem: Problem, at: At): SecretFile[] {
   const files = Object.entries(svc.secretFiles ?? {}).map(([name, f]) => {
     for (const [k, v] of Object.entries(f.values)) {
       if (/[\r\n]/.test(v)) problem(at("secretFiles", name, "values", k), "spans several lines, which one KEY=value line cannot hold");
     }
     return { name, path: f.path, mode: (f.mode ?? DEFAULT_SECRET_FILE_MODE).padStart(4, "0"), owner: f.owner, group: f.group, values: f.values };
   });
-  const paths = new Map<string, string>();
-  for (const f of files) {
-    const first = paths.get(f.path);
-    if (first !== undefined) problem(at("secretFiles", f.name, "path"), `"${f.path}" is already written by secretFiles.${first}`);
-    else paths.set(f.path, f.name);
-  }
   return files;
 }
 

@@ -42,6 +42,19 @@ export interface Metrics {
   readonly path: string;
 }
 
+/** A plain file written into the container before it starts. */
+export interface ConfigFile {
+  readonly name: string;
+  readonly path: string;
+  readonly content: string;
+  /** Octal mode, `0644` by default. */
+  readonly mode: string;
+  readonly owner: string | undefined;
+  readonly group: string | undefined;
+}
+
+export const DEFAULT_FILE_MODE = "0644";
+
 /** Owner read and write only: a secrets file nobody else on the machine may read. */
 export const DEFAULT_SECRET_FILE_MODE = "0600";
 
@@ -91,6 +104,7 @@ export interface Service {
   readonly capDrop: readonly string[];
   readonly oneShot: boolean;
   readonly gpus: string | undefined;
+  readonly files: readonly ConfigFile[];
   readonly secretFiles: readonly SecretFile[];
 }
 
@@ -159,6 +173,7 @@ export function platformService(spec: Pick<Service, "key" | "image"> & Partial<S
     capDrop: [],
     oneShot: false,
     gpus: undefined,
+    files: [],
     secretFiles: [],
     ...spec,
   };

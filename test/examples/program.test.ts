@@ -1,0 +1,147 @@
+/**
+ * What the examples needed from the program: the stack file of the project
+ * being run, host bind addresses, files and secret files, and a project's
+ * own policy config.
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { renderEnvFile } from "../../components/homelabService";
+import { decodeConfigValue, engineConfigFromStackFile, loadStackModel, PROJECT_DIR, runProjectDir } from "../../infra/context";
+import { loadModel } from "../../infra/load";
+import type { HomelabModel } from "../../infra/model";
+import { DEFAULT_PACK_DIR } from "../../infra/plan";
+import { policyConfigFile } from "../../infra/plan/policy";
+import { problemsOf } from "../support/stacks";
+import { EXAMPLES_DIR } from "./support";
+
+const made: string[] = [];
+afterAll(() => made.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+const tmp = (): string => {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), "homelab-examples-"));
+  made.push(d);
+  return d;
+};
+
+/** A stack file text loaded as the program would, minus decryption. */
+function load(text: string, stack = "homelab"): HomelabModel {
+  const file = `Pulumi.${stack}.yaml`;
+  const engine = engineConfigFromStackFile(text, file);
+  const values = Object.fromEntries(Object.entries(engine.values).map(([k, v]) => [k, decodeConfigValue(v)]));
+  return loadModel({ file, stack, values, secureLeaves: engine.secureLeaves });
+}
+
+const stackFile = (config: string): string => `config:\n${config}`;
+const SECURE = "{ secure: v1:AAAAAAAAAAAAAAAA:AAAA }";
+
+describe("the project being run", () => {
+  it("is the root directory Pulumi reports, when it holds a Pulumi.yaml", () => {
+    expect(runProjectDir(path.join(EXAMPLES_DIR, "phase5"), "/")).toBe(path.join(EXAMPLES_DIR, "phase5"));
+  });
+
+  it("falls back to the working directory when the SDK has no root (its placeholder is not a path)", () => {
+    expect(runProjectDir("rootDirectory", path.join(EXAMPLES_DIR, "openmates"))).toBe(path.join(EXAMPLES_DIR, "openmates"));
+    expect(runProjectDir("", tmp())).toBe(PROJECT_DIR);
+  });
+
+  it("gives loadStackModel the example's stack file: its secure values pass, the root's file would refuse them", async () => {
+    const dir = path.join(EXAMPLES_DIR, "phase5");
+    const engine = engineConfigFromStackFile(fs.readFileSync(path.join(dir, "Pulumi.homelab.yaml"), "utf8"), "Pulumi.homelab.yaml");
+    await pulumi.runtime.setMocks({ newResource: () => ({ id: undefined, state: {} }), call: () => ({}) }, "homelab", "homelab", true);
+    pulumi.runtime.setAllConfig(engine.values, engine.secretKeys);
+    expect(loadStackModel(runProjectDir(dir, "/")).services.map((s) => s.key)).toContain("backend");
+    // The root project's Pulumi.homelab.yaml has no secure value at these paths.
+    expect(problemsOf(() => loadStackModel(PROJECT_DIR))).toEqual(
+      expect.arrayContaining([expect.stringContaining("homelab:services.backend.secretFiles.dotenv.values.SECRET_KEY: must be a secret")]),
+    );
+  });
+});
+
+describe("hosts.<h>.bindAddress", () => {
+  const text = stackFile(`  homelab:features: { tunnel: false, watchtower: false, ghcr: false, monitoring: false }
+  homelab:hosts:
+    box: { bindAddress: 100.101.102.103 }
+    other: {}
+  homelab:services:
+    a: { image: "x/a:1.0", host: box, ports: ["8080:80", "127.0.0.1:9090:90", { target: 70, published: 7070 }] }
+    b: { image: "x/b:1.0", host: other, ports: ["8080:80"] }
+`);
+
+  it("binds ports without an address to the host's address, and leaves explicit ones alone", () => {
+    const m = load(text);
+    const a = m.services.find((s) => s.key === "a")!;
+    expect(a.ports.map((p) => `${p.hostIp}:${p.published}:${p.target}`)).toEqual(["100.101.102.103:8080:80", "127.0.0.1:9090:90", "100.101.102.103:7070:70"]);
+    expect(m.services.find((s) => s.key === "b")!.ports[0].hostIp).toBe("127.0.0.1");
+  });
+
+  it("must be an IP address", () => {
+    expect(problemsOf(() => load(text.replace("100.101.102.103", "motoko.ts.net")))).toEqual([
+      'Pulumi.homelab.yaml: homelab:hosts.box.bindAddress: "motoko.ts.net" is not an IP address',
+    ]);
+  });
+});
+
+describe("files and secretFiles", () => {
+  const svc = (extra: string): string =>
+    stackFile(`  homelab:features: { tunnel: false, watchtower: false, ghcr: false, monitoring: false }
+  homelab:services:
+    app:
+      image: "x/app:1.0"
+${extra}`);
+  const secretFile = `      secretFiles:
+        env:
+          path: /app/.env
+          values:
+            API_KEY: ${SECURE}
+            DB_PASSWORD: ${SECURE}
+`;
+
+  it("gives a secret file mode 0600 unless told otherwise, a plain file 0644", () => {
+    const m = load(svc(`${secretFile}      files:\n        conf: { path: /etc/app.conf, content: "a=1\\n", mode: "640" }\n`));
+    const app = m.services[0];
+    expect(app.secretFiles).toEqual([{ name: "env", path: "/app/.env", mode: "0600", owner: undefined, group: undefined, values: { API_KEY: "[secret]", DB_PASSWORD: "[secret]" } }]);
+    expect(app.files).toEqual([{ name: "conf", path: "/etc/app.conf", content: "a=1\n", mode: "0640", owner: undefined, group: undefined }]);
+    expect(load(svc(`      files:\n        conf: { path: /etc/app.conf, content: x }\n`)).services[0].files[0].mode).toBe("0644");
+  });
+
+  it("refuses plain-text secret values, group or other bits, and a relative path, all at once", () => {
+    const p = problemsOf(() =>
+      load(svc(`      secretFiles:\n        env:\n          path: app/.env\n          mode: "0640"\n          values:\n            API_KEY: plain-text\n`)),
+    );
+    expect(p).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/homelab:services\.app\.secretFiles\.env\.path: must be an absolute file path/),
+        expect.stringMatching(/homelab:services\.app\.secretFiles\.env\.mode: must be an octal mode with no group or other bits/),
+        expect.stringMatching(/homelab:services\.app\.secretFiles\.env\.values\.API_KEY: must be a secret, not plain text/),
+      ]),
+    );
+    expect(p.join("\n")).not.toContain("plain-text");
+  });
+
+  it("refuses two files at one path and files on a read-only root filesystem", () => {
+    const p = problemsOf(() => load(svc(`      readOnly: true\n${secretFile}      files:\n        conf: { path: /app/.env, content: x }\n`)));
+    expect(p).toEqual([
+      'Pulumi.homelab.yaml: homelab:services.app.secretFiles.env.path: "/app/.env" is already written by files.conf',
+      "Pulumi.homelab.yaml: homelab:services.app.readOnly: files and secretFiles cannot be copied into a read-only root filesystem; drop readOnly or mount the files from a volume",
+    ]);
+  });
+
+  it("renders one KEY=value line per value, in order", async () => {
+    await pulumi.runtime.setMocks({ newResource: () => ({ id: undefined, state: {} }), call: () => ({}) }, "homelab", "t", false);
+    const text = await new Promise<string>((resolve) => renderEnvFile({ B: "2", A: pulumi.output("x=y") }).apply(resolve));
+    expect(text).toBe("B=2\nA=x=y\n");
+  });
+});
+
+describe("a project's own policy config", () => {
+  it("wins over the pack's file for the stack, which wins over the profile's", () => {
+    const dir = tmp();
+    expect(policyConfigFile(DEFAULT_PACK_DIR, "homelab", "homelab", dir)).toBe(path.join(DEFAULT_PACK_DIR, "config", "homelab.json"));
+    expect(policyConfigFile(DEFAULT_PACK_DIR, "staging", "prod", dir)).toBe(path.join(DEFAULT_PACK_DIR, "config", "prod.json"));
+    fs.mkdirSync(path.join(dir, "policy-config"));
+    fs.writeFileSync(path.join(dir, "policy-config", "homelab.json"), "{}");
+    expect(policyConfigFile(DEFAULT_PACK_DIR, "homelab", "homelab", dir)).toBe(path.join(dir, "policy-config", "homelab.json"));
+    expect(policyConfigFile(DEFAULT_PACK_DIR, "prod", "prod", dir)).toBe(path.join(DEFAULT_PACK_DIR, "config", "prod.json"));
+  });
+});
