@@ -45,6 +45,11 @@ const ingress = z.strictObject({
   public: z.boolean().optional(),
   /** `http` or `https` between cloudflared and the container. */
   scheme: z.enum(["http", "https"]).optional(),
+  /**
+   * More hostnames routed to the same port, with the same Access setting: a
+   * reverse proxy (Traefik) behind the tunnel that routes them by Host.
+   */
+  aliases: z.array(hostname).optional(),
 });
 
 const metrics = z.union([
@@ -117,6 +122,8 @@ export const serviceSchema = z.strictObject({
   gpus: z.string().optional(),
   /** Files by name, written into the container before it starts (a changed file replaces the container). */
   files: z.record(name, configFile).optional(),
+  /** Name of a `homelab:resourceClasses` entry whose limits apply where the service sets none. */
+  resourceClass: name.optional(),
   /** Secret files by name (a `.env` the program reads), each written with mode 0600 unless told otherwise. */
   secretFiles: z.record(name, secretFile).optional(),
 });
@@ -211,6 +218,12 @@ const watchtowerSchema = z.strictObject({
   cleanup: z.boolean().optional(),
 });
 
+/** Limits shared by a class of services (web, databases, AI), as `cpus` and `memory` are on a service. */
+const resourceClassSchema = z.strictObject({
+  cpus: z.number().positive().optional(),
+  memory: z.union([z.string(), z.number()]).optional(),
+});
+
 /** Top-level keys under the `homelab:` namespace. */
 export const configSchema = z.strictObject({
   profile: z.enum(["dev", "homelab", "prod"]).optional(),
@@ -224,6 +237,7 @@ export const configSchema = z.strictObject({
   monitoring: monitoringSchema.optional(),
   release: releaseSchema.optional(),
   watchtower: watchtowerSchema.optional(),
+  resourceClasses: z.record(name, resourceClassSchema).optional(),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;

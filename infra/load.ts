@@ -116,6 +116,7 @@ function normalize(input: ConfigInput, cfg: RawConfig, problems: ConfigProblem[]
   const ctx: ServiceDefaults = {
     file: input.file,
     profile,
+    resourceClasses: resourceClasses(input.file, cfg, problems),
     defaultHost: hosts[0]?.name ?? "local",
     bindAddresses: new Map(hosts.map((h) => [h.name, h.bindAddress])),
     defaultNetwork: networks[0]?.name ?? "homelab-net",
@@ -140,6 +141,21 @@ function normalize(input: ConfigInput, cfg: RawConfig, problems: ConfigProblem[]
   };
 }
 
+/** Each class's limits, parsed once: a bad memory size is reported at the class, not at every service using it. */
+function resourceClasses(file: string, cfg: RawConfig, problems: ConfigProblem[]): Map<string, { cpus: number | undefined; memoryMb: number | undefined }> {
+  return new Map(
+    Object.entries(cfg.resourceClasses ?? {}).map(([name, c]) => {
+      let memoryMb: number | undefined;
+      if (c.memory !== undefined) {
+        const r = parseMemory(c.memory);
+        if (r.ok) memoryMb = r.value;
+        else problems.push({ file, path: formatPath(["resourceClasses", name, "memory"]), message: r.error });
+      }
+      return [name, { cpus: c.cpus, memoryMb }];
+    }),
+  );
+}
+
 function definedOnly<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
@@ -148,6 +164,7 @@ interface ServiceDefaults {
   readonly file: string;
   readonly profile: Profile;
   readonly defaultHost: string;
+  readonly resourceClasses: ReadonlyMap<string, { readonly cpus: number | undefined; readonly memoryMb: number | undefined }>;
   /** Per host, where a port binds when the service names no address. */
   readonly bindAddresses: ReadonlyMap<string, string>;
   readonly defaultNetwork: string;
@@ -178,7 +195,12 @@ function normalizeService(key: string, svc: RawService, ctx: ServiceDefaults): S
     return r.ok ? [r.value] : [];
   });
 
-  let memoryMb: number | undefined;
+  const cls = svc.resourceClass === undefined ? undefined : ctx.resourceClasses.get(svc.resourceClass);
+  if (svc.resourceClass !== undefined && cls === undefined) {
+    const declared = [...ctx.resourceClasses.keys()];
+    problem(at("resourceClass"), `unknown resource class "${svc.resourceClass}" (declared: ${declared.length > 0 ? declared.join(", ") : "none"})`);
+  }
+  let memoryMb: number | undefined = cls?.memoryMb;
   if (svc.memory !== undefined) {
     const r = parseMemory(svc.memory);
     if (r.ok) memoryMb = r.value;
@@ -211,12 +233,18 @@ function normalizeService(key: string, svc: RawService, ctx: ServiceDefaults): S
     healthcheck: svc.healthcheck && toHealthcheck(svc.healthcheck),
     restart: oneShot ? "no" : (svc.restart ?? ctx.profile.restart),
     memoryMb,
-    cpus: svc.cpus,
+    cpus: svc.cpus ?? cls?.cpus,
     labels: svc.labels ?? {},
     dependsOn: svc.dependsOn ?? [],
     ingress:
       svc.ingress && ingressPort !== undefined
-        ? { hostname: svc.ingress.hostname, port: ingressPort, public: svc.ingress.public ?? false, scheme: svc.ingress.scheme ?? "http" }
+        ? {
+            hostname: svc.ingress.hostname,
+            port: ingressPort,
+            public: svc.ingress.public ?? false,
+            scheme: svc.ingress.scheme ?? "http",
+            aliases: svc.ingress.aliases ?? [],
+          }
         : undefined,
     metrics:
       svc.metrics !== undefined && svc.metrics !== false && metricsPort !== undefined
@@ -231,6 +259,7 @@ function normalizeService(key: string, svc: RawService, ctx: ServiceDefaults): S
     capDrop: svc.capDrop ?? [],
     oneShot,
     gpus: svc.gpus,
+    resourceClass: svc.resourceClass,
     ...containerFiles(svc, problem, at),
   };
 }

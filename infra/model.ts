@@ -35,6 +35,16 @@ export interface Ingress {
   /** Reachable without Cloudflare Access: always an explicit choice in config. */
   readonly public: boolean;
   readonly scheme: "http" | "https";
+  /** More hostnames to the same port, routed and guarded like `hostname`. */
+  readonly aliases: readonly string[];
+}
+
+/**
+ * Route key of an ingress alias: named after the hostname, not its position,
+ * so adding or removing one alias leaves the others' resources alone.
+ */
+export function aliasRouteKey(service: string, alias: string): string {
+  return `${service}-${alias.replace(/\./g, "-")}`;
 }
 
 export interface Metrics {
@@ -104,6 +114,8 @@ export interface Service {
   readonly capDrop: readonly string[];
   readonly oneShot: boolean;
   readonly gpus: string | undefined;
+  /** The resource class whose limits filled `cpus`/`memoryMb` where the service set none. */
+  readonly resourceClass: string | undefined;
   readonly files: readonly ConfigFile[];
   readonly secretFiles: readonly SecretFile[];
 }
@@ -173,6 +185,7 @@ export function platformService(spec: Pick<Service, "key" | "image"> & Partial<S
     capDrop: [],
     oneShot: false,
     gpus: undefined,
+    resourceClass: undefined,
     files: [],
     secretFiles: [],
     ...spec,

@@ -145,3 +145,62 @@ describe("a project's own policy config", () => {
     expect(policyConfigFile(DEFAULT_PACK_DIR, "prod", "prod", dir)).toBe(path.join(DEFAULT_PACK_DIR, "config", "prod.json"));
   });
 });
+
+describe("resource classes", () => {
+  const text = (svc: string, classes = "    web: { cpus: 0.5, memory: 512m }\n    ai: { cpus: 4, memory: 8g }\n"): string =>
+    stackFile(`  homelab:features: { tunnel: false, watchtower: false, ghcr: false, monitoring: false }
+  homelab:resourceClasses:
+${classes}  homelab:services:
+${svc}`);
+
+  it("fill the limits a service does not set; its own win", () => {
+    const m = load(text(`    a: { image: "x/a:1.0", resourceClass: ai }\n    b: { image: "x/b:1.0", resourceClass: web, memory: 1g }\n    c: { image: "x/c:1.0" }\n`));
+    const limits = m.services.map((s) => [s.key, s.resourceClass, s.cpus, s.memoryMb]);
+    expect(limits).toEqual([
+      ["a", "ai", 4, 8192],
+      ["b", "web", 0.5, 1024],
+      ["c", undefined, undefined, undefined],
+    ]);
+  });
+
+  it("refuses an unknown class, and a bad size once at the class", () => {
+    const p = problemsOf(() => load(text(`    a: { image: "x/a:1.0", resourceClass: gpu }\n    b: { image: "x/b:1.0", resourceClass: web }\n    c: { image: "x/c:1.0", resourceClass: web }\n`, "    web: { memory: lots }\n")));
+    expect(p).toEqual([
+      'Pulumi.homelab.yaml: homelab:resourceClasses.web.memory: memory "lots" is not a size such as 512m or 2g',
+      'Pulumi.homelab.yaml: homelab:services.a.resourceClass: unknown resource class "gpu" (declared: web)',
+    ]);
+  });
+});
+
+describe("ingress.aliases", () => {
+  const text = (aliases: string): string =>
+    stackFile(`  homelab:features: { tunnel: true, watchtower: false, ghcr: false, monitoring: false }
+  homelab:cloudflare: { accountId: 0123456789abcdef0123456789abcdef, zoneId: 0123456789abcdef0123456789abcdef, zone: example.org }
+  homelab:access: { emails: [me@example.org] }
+  homelab:services:
+    proxy: { image: "traefik:v3.7.10", port: 80, ingress: { hostname: www.example.org, aliases: [${aliases}] } }
+    proxy-a-example-org: { image: "x/y:1.0", port: 80 }
+`);
+
+  it("are routed like the hostname, each under a name taken from it", async () => {
+    const { evaluateStack } = await import("../../infra/plan/evaluate");
+    const e = await evaluateStack({ stack: "homelab", stackFileText: text("b.example.org") });
+    const routes = e.resources.filter((r) => r.type === "homelab:cloudflare:TunnelRoute").map((r) => r.name);
+    expect(routes.sort()).toEqual(["route-proxy", "route-proxy-b-example-org"]);
+    const apps = e.resources.filter((r) => r.type === "homelab:cloudflare:AccessApplication").map((r) => r.name);
+    expect(apps.sort()).toEqual(["access-proxy", "access-proxy-b-example-org"]);
+  });
+
+  it("must lie in the zone, be unique, and not take another route's name", () => {
+    const p = problemsOf(() => load(text("a.example.org, www.example.org, other.net")));
+    expect(p).toEqual(
+      expect.arrayContaining([
+        'Pulumi.homelab.yaml: homelab:services.proxy.ingress.aliases[2]: "other.net" is not inside the zone "example.org"',
+        'Pulumi.homelab.yaml: homelab:services.proxy.ingress.aliases[1]: hostname "www.example.org" is already routed by homelab:services.proxy.ingress.hostname',
+      ]),
+    );
+    expect(problemsOf(() => load(text("a.example.org").replace("proxy-a-example-org: { image", "proxy-a-example-org: { ingress: { hostname: c.example.org }, image")))).toEqual([
+      'Pulumi.homelab.yaml: homelab:services.proxy.ingress.aliases[0]: its route name "proxy-a-example-org" is already taken; rename the service',
+    ]);
+  });
+});
