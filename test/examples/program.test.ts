@@ -40,6 +40,20 @@ describe("the project being run", () => {
     expect(runProjectDir(path.join(EXAMPLES_DIR, "phase5"), "/")).toBe(path.join(EXAMPLES_DIR, "phase5"));
   });
 
+  it("by default asks the SDK, which has it from the language host (PULUMI_NODEJS_ROOT_DIRECTORY)", () => {
+    /* eslint-disable-next-line @typescript-eslint/no-require-imports */
+    const state = require("@pulumi/pulumi/runtime/state") as { withLocalStorage<T>(cb: () => T): T };
+    const saved = process.env.PULUMI_NODEJS_ROOT_DIRECTORY;
+    process.env.PULUMI_NODEJS_ROOT_DIRECTORY = path.join(EXAMPLES_DIR, "miket");
+    try {
+      // A fresh runtime store reads the variable, as it does when the language host starts the program.
+      expect(state.withLocalStorage(() => runProjectDir())).toBe(path.join(EXAMPLES_DIR, "miket"));
+    } finally {
+      if (saved === undefined) delete process.env.PULUMI_NODEJS_ROOT_DIRECTORY;
+      else process.env.PULUMI_NODEJS_ROOT_DIRECTORY = saved;
+    }
+  });
+
   it("falls back to the working directory when the SDK has no root (its placeholder is not a path)", () => {
     expect(runProjectDir("rootDirectory", path.join(EXAMPLES_DIR, "openmates"))).toBe(path.join(EXAMPLES_DIR, "openmates"));
     expect(runProjectDir("", tmp())).toBe(PROJECT_DIR);
