@@ -22,9 +22,14 @@ export interface FileUpload {
   readonly group?: string;
 }
 
-/** One `KEY=value` line per value, in the order written, as python-dotenv and Compose's env_file read them. */
+/**
+ * One `KEY='value'` line per value, in the order written. Single quotes make
+ * the value literal for python-dotenv, Compose's env_file and systemd alike:
+ * no `$` interpolation, no `#` comment, spaces kept. Values holding a quote,
+ * a backslash or a line break are refused when the config is loaded.
+ */
 export function renderEnvFile(values: Readonly<Record<string, pulumi.Input<string>>>): pulumi.Output<string> {
-  const lines = Object.entries(values).map(([k, v]) => pulumi.interpolate`${k}=${v}\n`);
+  const lines = Object.entries(values).map(([k, v]) => pulumi.interpolate`${k}='${v}'\n`);
   return pulumi.all(lines).apply((ls) => ls.join(""));
 }
 

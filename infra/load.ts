@@ -293,6 +293,7 @@ function secretFiles(svc: RawService, problem: Problem, at: At): SecretFile[] {
   const files = Object.entries(svc.secretFiles ?? {}).map(([name, f]) => {
     for (const [k, v] of Object.entries(f.values)) {
       if (/[\r\n]/.test(v)) problem(at("secretFiles", name, "values", k), "spans several lines, which one KEY=value line cannot hold");
+      else if (/['\\]/.test(v)) problem(at("secretFiles", name, "values", k), "holds a single quote or a backslash, which .env readers unquote differently; choose another value");
     }
     return { name, path: f.path, mode: (f.mode ?? DEFAULT_SECRET_FILE_MODE).padStart(4, "0"), owner: f.owner, group: f.group, values: f.values };
   });

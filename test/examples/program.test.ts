@@ -141,10 +141,26 @@ ${extra}`);
     ]);
   });
 
-  it("renders one KEY=value line per value, in order", async () => {
+  it("refuses values a .env line cannot hold literally, without quoting them", () => {
+    const engineText = svc(`${secretFile}`);
+    const file = "Pulumi.homelab.yaml";
+    const engine = engineConfigFromStackFile(engineText, file);
+    const values = Object.fromEntries(Object.entries(engine.values).map(([k, v]) => [k, decodeConfigValue(v)])) as Record<string, unknown>;
+    // What the engine hands the program under pulumi up: the decrypted values.
+    const services = values["homelab:services"] as { app: { secretFiles: { env: { values: Record<string, string> } } } };
+    services.app.secretFiles.env.values = { API_KEY: "it's-mine", DB_PASSWORD: "two\nlines" };
+    const p = problemsOf(() => loadModel({ file, stack: "homelab", values, secureLeaves: engine.secureLeaves }));
+    expect(p).toEqual([
+      "Pulumi.homelab.yaml: homelab:services.app.secretFiles.env.values.API_KEY: holds a single quote or a backslash, which .env readers unquote differently; choose another value",
+      "Pulumi.homelab.yaml: homelab:services.app.secretFiles.env.values.DB_PASSWORD: spans several lines, which one KEY=value line cannot hold",
+    ]);
+    expect(p.join("\n")).not.toContain("mine");
+  });
+
+  it("renders one single-quoted KEY='value' line per value, in order", async () => {
     await pulumi.runtime.setMocks({ newResource: () => ({ id: undefined, state: {} }), call: () => ({}) }, "homelab", "t", false);
     const text = await new Promise<string>((resolve) => renderEnvFile({ B: "2", A: pulumi.output("x=y") }).apply(resolve));
-    expect(text).toBe("B=2\nA=x=y\n");
+    expect(text).toBe("B='2'\nA='x=y'\n");
   });
 });
 
