@@ -9,6 +9,47 @@ export interface FileUpload {
   /** Absolute path inside the container. */
   readonly file: string;
   readonly content: pulumi.Input<string>;
+  /**
+   * Octal file mode (the provider parses it base 8: kreuzwerker/terraform-provider-docker
+   * internal/provider/file_mode.go); `permissions` takes precedence over its
+   * `executable` (@pulumi/docker types/input.d.ts ContainerUpload).
+   * @default the provider's (0644)
+   */
+  readonly permissions?: string;
+  /**
+   * Owner and group inside the container, names or numeric ids.
+   * @default root
+   */
+  readonly owner?: string;
+  /** @default root */
+  readonly group?: string;
+}
+
+/**
+ * One `KEY='value'` line per value, in the order written. Single quotes make
+ * the value literal for python-dotenv, Compose's env_file and systemd alike:
+ * no `$` interpolation, no `#` comment, spaces kept. Values holding a quote,
+ * a backslash or a line break are refused when the config is loaded.
+ */
+export function renderEnvFile(values: Readonly<Record<string, pulumi.Input<string>>>): pulumi.Output<string> {
+  const lines = Object.entries(values).map(([k, v]) => pulumi.interpolate`${k}='${v}'\n`);
+  return pulumi.all(lines).apply((ls) => ls.join(""));
+}
+
+/** The service's plain files as uploads. */
+export function configFileUploads(svc: Service): FileUpload[] {
+  return svc.files.map((f) => ({ file: f.path, content: f.content, permissions: f.mode, owner: f.owner, group: f.group }));
+}
+
+/** The service's secret files as uploads: the whole file is a secret, whatever its mode. */
+export function secretFileUploads(svc: Service): FileUpload[] {
+  return svc.secretFiles.map((f) => ({
+    file: f.path,
+    content: pulumi.secret(renderEnvFile(f.values)),
+    permissions: f.mode,
+    owner: f.owner,
+    group: f.group,
+  }));
 }
 
 export interface HomelabServiceArgs {
@@ -116,6 +157,13 @@ export class HomelabService extends pulumi.ComponentResource {
       ...(svc.oneShot ? { "homelab.oneshot": "true" } : {}),
     };
 
+    const uploads = [...(args.uploads ?? []), ...configFileUploads(svc), ...secretFileUploads(svc)].map((u) => ({
+      file: u.file,
+      content: u.content,
+      permissions: u.permissions,
+      owner: u.owner,
+      group: u.group,
+    }));
     const mountedVolumes = svc.volumes.map((v) => ({ ...v, resource: volumes[v.source] ?? shared[v.source] }));
     this.container = new docker.Container(
       `${name}-container`,
@@ -158,7 +206,7 @@ export class HomelabService extends pulumi.ComponentResource {
             ? { hostPath: v.source, containerPath: v.target, readOnly: v.readOnly }
             : { volumeName: v.resource ? v.resource.name : v.source, containerPath: v.target, readOnly: v.readOnly },
         ),
-        uploads: args.uploads?.map((u) => ({ file: u.file, content: u.content })),
+        uploads: uploads.length === 0 ? undefined : uploads,
         labels: Object.entries(labels).map(([label, value]) => ({ label, value })),
         logDriver: "json-file",
         logOpts: { "max-size": args.logMaxSize, "max-file": String(args.logMaxFiles) },

@@ -46,12 +46,45 @@ const ingress = z.strictObject({
   public: z.boolean().optional(),
   /** `http` or `https` between cloudflared and the container. */
   scheme: z.enum(["http", "https"]).optional(),
+  /**
+   * More hostnames routed to the same port, with the same Access setting: a
+   * reverse proxy (Traefik) behind the tunnel that routes them by Host.
+   */
+  aliases: z.array(hostname).optional(),
 });
 
 const metrics = z.union([
   z.boolean(),
   z.strictObject({ port: portNumber.optional(), path: z.string().startsWith("/").optional() }),
 ]);
+
+/**
+ * A file of secrets written into the container before it starts, for
+ * programs that read a `.env`-style file rather than their environment.
+ * Each value becomes one `KEY=value` line.
+ */
+const secretFile = z.strictObject({
+  /** Absolute path inside the container, for example `/app/.env`. */
+  path: z.string().regex(/^\/[^\0]*[^/]$/, "must be an absolute file path inside the container"),
+  /** Values must be `secure:` in the stack file. */
+  values: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be an environment variable name"), z.string()),
+  /** Octal file mode; only the owner may read secrets, so group and others get nothing. */
+  mode: z.string().regex(/^0?[0-7]00$/, "must be an octal mode with no group or other bits, such as 0600 or 0400").optional(),
+  /** Owner of the file (user name or numeric id), when the program does not run as root. */
+  owner: z.string().min(1).optional(),
+  group: z.string().min(1).optional(),
+});
+
+/** A plain (non-secret) file written into the container before it starts: a proxy's config, a model list. */
+const configFile = z.strictObject({
+  /** Absolute path inside the container, for example `/etc/nginx/conf.d/default.conf`. */
+  path: z.string().regex(/^\/[^\0]*[^/]$/, "must be an absolute file path inside the container"),
+  content: z.string(),
+  /** Octal file mode. */
+  mode: z.string().regex(/^0?[0-7]{3}$/, "must be an octal mode such as 0644").optional(),
+  owner: z.string().min(1).optional(),
+  group: z.string().min(1).optional(),
+});
 
 export const serviceSchema = z.strictObject({
   image: z.string().min(1),
@@ -94,6 +127,12 @@ export const serviceSchema = z.strictObject({
   stopSignal: z.string().regex(/^SIG[A-Z0-9+-]+$|^\d+$/, "must be a signal name such as SIGINT, or a number").optional(),
   /** Custom Prometheus alerts for this service; `expr` must parse as PromQL. */
   alerts: z.array(customAlertSchema).optional(),
+  /** Files by name, written into the container before it starts (a changed file replaces the container). */
+  files: z.record(name, configFile).optional(),
+  /** Name of a `homelab:resourceClasses` entry whose limits apply where the service sets none. */
+  resourceClass: name.optional(),
+  /** Secret files by name (a `.env` the program reads), each written with mode 0600 unless told otherwise. */
+  secretFiles: z.record(name, secretFile).optional(),
 });
 
 const hostSchema = z.strictObject({
@@ -105,6 +144,12 @@ const hostSchema = z.strictObject({
   cpus: z.number().positive().optional(),
   /** Memory the host has (`8g`, or MiB): no container limit may be above it. */
   memory: z.union([z.string(), z.number()]).optional(),
+  /**
+   * Host address a published port binds to when the service names none, for
+   * example the machine's Tailscale address (100.64.0.0/10) so its services
+   * are reachable over the tailnet only.
+   */
+  bindAddress: z.string().optional(),
 });
 
 const networkSchema = z.strictObject({
@@ -186,6 +231,12 @@ const watchtowerSchema = z.strictObject({
   cleanup: z.boolean().optional(),
 });
 
+/** Limits shared by a class of services (web, databases, AI), as `cpus` and `memory` are on a service. */
+const resourceClassSchema = z.strictObject({
+  cpus: z.number().positive().optional(),
+  memory: z.union([z.string(), z.number()]).optional(),
+});
+
 /** Top-level keys under the `homelab:` namespace. */
 export const configSchema = z.strictObject({
   profile: z.enum(["dev", "homelab", "prod"]).optional(),
@@ -200,6 +251,7 @@ export const configSchema = z.strictObject({
   release: releaseSchema.optional(),
   watchtower: watchtowerSchema.optional(),
   alerting: alertingSchema.optional(),
+  resourceClasses: z.record(name, resourceClassSchema).optional(),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;
@@ -218,6 +270,7 @@ export type WatchtowerConfig = z.infer<typeof watchtowerSchema>;
  */
 export const SECRET_PATHS: readonly string[] = [
   "services.*.secretEnvironment.*",
+  "services.*.secretFiles.*.values.*",
   "cloudflare.apiToken",
   "github.token",
   "github.ghcrPat",

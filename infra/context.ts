@@ -62,8 +62,27 @@ export function readSecureLeaves(file: string): Set<string> | undefined {
   }
 }
 
+const PROJECT_FILE = "Pulumi.yaml";
+
+/**
+ * The folder of the project being run. Several projects share this program
+ * (the root one and each `examples/<name>/`, whose Pulumi.yaml says
+ * `main: ../../infra/`), so the stack file is found next to the Pulumi.yaml
+ * the engine ran, never next to this code. The language host passes that
+ * folder as `--root-directory`, which the SDK keeps in
+ * PULUMI_NODEJS_ROOT_DIRECTORY and returns from getRootDirectory()
+ * (@pulumi/pulumi cmd/run/index.js, runtime/state.js); without it (the SDK
+ * then answers a placeholder) the working directory is tried, then this code's own project.
+ */
+export function runProjectDir(rootDirectory: string = pulumi.getRootDirectory(), cwd: string = process.cwd()): string {
+  for (const dir of [rootDirectory, cwd]) {
+    if (dir !== "" && path.isAbsolute(dir) && fs.existsSync(path.join(dir, PROJECT_FILE))) return dir;
+  }
+  return PROJECT_DIR;
+}
+
 /** Loads the running stack's model; throws ConfigError listing every problem. */
-export function loadStackModel(projectDir: string = PROJECT_DIR): HomelabModel {
+export function loadStackModel(projectDir: string = runProjectDir()): HomelabModel {
   const stack = pulumi.getStack();
   const values: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(pulumi.runtime.allConfig())) values[k] = decodeConfigValue(v);

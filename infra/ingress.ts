@@ -13,7 +13,7 @@ import { AccessApplication } from "../components/accessApplication";
 import { CloudflareTunnel } from "../components/cloudflareTunnel";
 import { GhcrRepoSecret } from "../components/ghcrRepoSecret";
 import { TunnelRoute } from "../components/tunnelRoute";
-import type { HomelabModel } from "./model";
+import { aliasRouteKey, type HomelabModel } from "./model";
 import { networkKey, platformHost, type Built } from "./program";
 
 /** One hostname the tunnel forwards, from a service or from a monitoring UI. */
@@ -50,13 +50,14 @@ export function connectorHost(model: HomelabModel): string {
   return model.cloudflare?.host ?? platformHost(model);
 }
 
-/** Tunnel routes of the services that declare `ingress`. */
+/** Tunnel routes of the services that declare `ingress`: the hostname, then each alias. */
 export function serviceRoutes(model: HomelabModel): RouteTarget[] {
-  return model.services.flatMap((s) =>
-    s.ingress
-      ? [{ key: s.key, hostname: s.ingress.hostname, service: `${s.ingress.scheme}://${s.containerName}:${s.ingress.port}`, public: s.ingress.public }]
-      : [],
-  );
+  return model.services.flatMap((s) => {
+    if (!s.ingress) return [];
+    const service = `${s.ingress.scheme}://${s.containerName}:${s.ingress.port}`;
+    const main = { key: s.key, hostname: s.ingress.hostname, service, public: s.ingress.public };
+    return [main, ...s.ingress.aliases.map((a) => ({ ...main, key: aliasRouteKey(s.key, a), hostname: a }))];
+  });
 }
 
 /**

@@ -6,8 +6,8 @@
 import type { z } from "zod";
 import { configSchema, SECRET_PATHS, type RawConfig, type RawService } from "./config";
 import { ConfigError, formatPath, NAMESPACE, type ConfigProblem } from "./errors";
-import type { HomelabModel, Healthcheck, HostSpec, NetworkSpec, Service } from "./model";
-import { parseMemory, parsePortString, splitCommand, volumeFrom, parseVolumeString, type VolumeMount } from "./parse";
+import { DEFAULT_FILE_MODE, DEFAULT_SECRET_FILE_MODE, type ConfigFile, type HomelabModel, type Healthcheck, type HostSpec, type NetworkSpec, type SecretFile, type Service } from "./model";
+import { isIp, parseMemory, parsePortString, splitCommand, volumeFrom, parseVolumeString, type VolumeMount } from "./parse";
 import { defaultProfileFor, PROFILES, type Features, type Profile } from "../stacks/profiles";
 import { crossFieldProblems } from "./validate";
 import { defaultStopGraceSeconds, durationSeconds } from "./lifecycle";
@@ -101,13 +101,19 @@ export function loadModel(input: ConfigInput): HomelabModel {
 function normalize(input: ConfigInput, cfg: RawConfig, problems: ConfigProblem[]): HomelabModel {
   const profile: Profile = PROFILES[cfg.profile ?? defaultProfileFor(input.stack)];
   const features: Features = { ...profile.features, ...definedOnly(cfg.features ?? {}) };
-  const hosts: HostSpec[] = Object.entries(cfg.hosts ?? { local: {} }).map(([name, h]) => ({
-    name,
-    docker: h.docker,
-    sshOpts: h.sshOpts ?? [],
-    cpus: h.cpus,
-    memoryMb: hostMemory(input.file, name, h.memory, problems),
-  }));
+  const hosts: HostSpec[] = Object.entries(cfg.hosts ?? { local: {} }).map(([name, h]) => {
+    if (h.bindAddress !== undefined && !isIp(h.bindAddress)) {
+      problems.push({ file: input.file, path: formatPath(["hosts", name, "bindAddress"]), message: `"${h.bindAddress}" is not an IP address` });
+    }
+    return {
+      name,
+      bindAddress: h.bindAddress ?? profile.defaultBindAddress,
+      docker: h.docker,
+      sshOpts: h.sshOpts ?? [],
+      cpus: h.cpus,
+      memoryMb: hostMemory(input.file, name, h.memory, problems),
+    };
+  });
   const networks: NetworkSpec[] = Object.entries(cfg.networks ?? { "homelab-net": {} }).map(([name, n]) => ({
     name,
     internal: n.internal ?? false,
@@ -118,7 +124,9 @@ function normalize(input: ConfigInput, cfg: RawConfig, problems: ConfigProblem[]
   const ctx: ServiceDefaults = {
     file: input.file,
     profile,
+    resourceClasses: resourceClasses(input.file, cfg, problems),
     defaultHost: hosts[0]?.name ?? "local",
+    bindAddresses: new Map(hosts.map((h) => [h.name, h.bindAddress])),
     defaultNetwork: networks[0]?.name ?? "homelab-net",
     problems,
   };
@@ -149,6 +157,21 @@ function hostMemory(file: string, host: string, memory: string | number | undefi
   return r.ok ? r.value : undefined;
 }
 
+/** Each class's limits, parsed once: a bad memory size is reported at the class, not at every service using it. */
+function resourceClasses(file: string, cfg: RawConfig, problems: ConfigProblem[]): Map<string, { cpus: number | undefined; memoryMb: number | undefined }> {
+  return new Map(
+    Object.entries(cfg.resourceClasses ?? {}).map(([name, c]) => {
+      let memoryMb: number | undefined;
+      if (c.memory !== undefined) {
+        const r = parseMemory(c.memory);
+        if (r.ok) memoryMb = r.value;
+        else problems.push({ file, path: formatPath(["resourceClasses", name, "memory"]), message: r.error });
+      }
+      return [name, { cpus: c.cpus, memoryMb }];
+    }),
+  );
+}
+
 function definedOnly<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
@@ -157,6 +180,9 @@ interface ServiceDefaults {
   readonly file: string;
   readonly profile: Profile;
   readonly defaultHost: string;
+  readonly resourceClasses: ReadonlyMap<string, { readonly cpus: number | undefined; readonly memoryMb: number | undefined }>;
+  /** Per host, where a port binds when the service names no address. */
+  readonly bindAddresses: ReadonlyMap<string, string>;
   readonly defaultNetwork: string;
   readonly problems: ConfigProblem[];
 }
@@ -167,14 +193,16 @@ function normalizeService(key: string, svc: RawService, ctx: ServiceDefaults): S
     ctx.problems.push({ file: ctx.file, path, message });
   };
 
+  const host = svc.host ?? ctx.defaultHost;
+  const bindAddress = ctx.bindAddresses.get(host) ?? ctx.profile.defaultBindAddress;
   const ports = (svc.ports ?? []).flatMap((p, i) => {
     if (typeof p === "string") {
       const r = parsePortString(p);
       if (!r.ok) problem(at("ports", i), r.error);
-      return r.ok ? [{ ...r.value, hostIp: r.value.hostIp ?? ctx.profile.defaultBindAddress }] : [];
+      return r.ok ? [{ ...r.value, hostIp: r.value.hostIp ?? bindAddress }] : [];
     }
     const published = p.published === undefined ? undefined : Number(p.published);
-    return [{ hostIp: p.host_ip ?? ctx.profile.defaultBindAddress, published, target: p.target, protocol: p.protocol ?? "tcp" }];
+    return [{ hostIp: p.host_ip ?? bindAddress, published, target: p.target, protocol: p.protocol ?? "tcp" }];
   });
 
   const volumes = (svc.volumes ?? []).flatMap((v, i): VolumeMount[] => {
@@ -183,7 +211,12 @@ function normalizeService(key: string, svc: RawService, ctx: ServiceDefaults): S
     return r.ok ? [r.value] : [];
   });
 
-  let memoryMb: number | undefined;
+  const cls = svc.resourceClass === undefined ? undefined : ctx.resourceClasses.get(svc.resourceClass);
+  if (svc.resourceClass !== undefined && cls === undefined) {
+    const declared = [...ctx.resourceClasses.keys()];
+    problem(at("resourceClass"), `unknown resource class "${svc.resourceClass}" (declared: ${declared.length > 0 ? declared.join(", ") : "none"})`);
+  }
+  let memoryMb: number | undefined = cls?.memoryMb;
   if (svc.memory !== undefined) {
     const r = parseMemory(svc.memory);
     if (r.ok) memoryMb = r.value;
@@ -203,7 +236,7 @@ function normalizeService(key: string, svc: RawService, ctx: ServiceDefaults): S
     key,
     containerName: svc.containerName ?? key,
     image: svc.image,
-    host: svc.host ?? ctx.defaultHost,
+    host,
     networks: svc.networks ?? [ctx.defaultNetwork],
     port: svc.port,
     listens,
@@ -216,12 +249,18 @@ function normalizeService(key: string, svc: RawService, ctx: ServiceDefaults): S
     healthcheck: svc.healthcheck && toHealthcheck(svc.healthcheck),
     restart: oneShot ? "no" : (svc.restart ?? ctx.profile.restart),
     memoryMb,
-    cpus: svc.cpus,
+    cpus: svc.cpus ?? cls?.cpus,
     labels: svc.labels ?? {},
     dependsOn: svc.dependsOn ?? [],
     ingress:
       svc.ingress && ingressPort !== undefined
-        ? { hostname: svc.ingress.hostname, port: ingressPort, public: svc.ingress.public ?? false, scheme: svc.ingress.scheme ?? "http" }
+        ? {
+            hostname: svc.ingress.hostname,
+            port: ingressPort,
+            public: svc.ingress.public ?? false,
+            scheme: svc.ingress.scheme ?? "http",
+            aliases: svc.ingress.aliases ?? [],
+          }
         : undefined,
     metrics:
       svc.metrics !== undefined && svc.metrics !== false && metricsPort !== undefined
@@ -239,7 +278,45 @@ function normalizeService(key: string, svc: RawService, ctx: ServiceDefaults): S
     stopGraceSeconds: (svc.stopGracePeriod === undefined ? undefined : durationSeconds(svc.stopGracePeriod)) ?? defaultStopGraceSeconds(svc.image),
     stopSignal: svc.stopSignal,
     alerts: (svc.alerts ?? []).map((a) => ({ name: a.name, expr: a.expr, for: a.for ?? "5m", severity: a.severity ?? "warning", summary: a.summary })),
+    resourceClass: svc.resourceClass,
+    ...containerFiles(svc, problem, at),
   };
+}
+
+type Problem = (path: string, message: string) => void;
+type At = (...rest: PropertyKey[]) => string;
+
+/** Both kinds of file, with one check that no two write the same path. */
+function containerFiles(svc: RawService, problem: Problem, at: At): { files: ConfigFile[]; secretFiles: SecretFile[] } {
+  const files = Object.entries(svc.files ?? {}).map(([name, f]) => ({
+    name,
+    path: f.path,
+    content: f.content,
+    mode: (f.mode ?? DEFAULT_FILE_MODE).padStart(4, "0"),
+    owner: f.owner,
+    group: f.group,
+  }));
+  const secret = secretFiles(svc, problem, at);
+  const paths = new Map<string, string>();
+  const all = [...files.map((f) => ({ key: "files", f })), ...secret.map((f) => ({ key: "secretFiles", f }))];
+  for (const { key, f } of all) {
+    const first = paths.get(f.path);
+    if (first !== undefined) problem(at(key, f.name, "path"), `"${f.path}" is already written by ${first}`);
+    else paths.set(f.path, `${key}.${f.name}`);
+  }
+  return { files, secretFiles: secret };
+}
+
+/** Newlines would split a value across `.env` lines; the message never quotes the value. */
+function secretFiles(svc: RawService, problem: Problem, at: At): SecretFile[] {
+  const files = Object.entries(svc.secretFiles ?? {}).map(([name, f]) => {
+    for (const [k, v] of Object.entries(f.values)) {
+      if (/[\r\n]/.test(v)) problem(at("secretFiles", name, "values", k), "spans several lines, which one KEY=value line cannot hold");
+      else if (/['\\]/.test(v)) problem(at("secretFiles", name, "values", k), "holds a single quote or a backslash, which .env readers unquote differently; choose another value");
+    }
+    return { name, path: f.path, mode: (f.mode ?? DEFAULT_SECRET_FILE_MODE).padStart(4, "0"), owner: f.owner, group: f.group, values: f.values };
+  });
+  return files;
 }
 
 function toHealthcheck(h: NonNullable<RawService["healthcheck"]>): Healthcheck {

@@ -10,6 +10,8 @@ import type { AlertingConfig, Severity } from "./alerting/schema";
 
 export interface HostSpec {
   readonly name: string;
+  /** Where a published port binds when the service names no address; the profile's default unless the host says otherwise. */
+  readonly bindAddress: string;
   /** Docker endpoint; undefined uses the workstation's own (DOCKER_HOST or the local socket). */
   readonly docker: string | undefined;
   readonly sshOpts: readonly string[];
@@ -39,6 +41,16 @@ export interface Ingress {
   /** Reachable without Cloudflare Access: always an explicit choice in config. */
   readonly public: boolean;
   readonly scheme: "http" | "https";
+  /** More hostnames to the same port, routed and guarded like `hostname`. */
+  readonly aliases: readonly string[];
+}
+
+/**
+ * Route key of an ingress alias: named after the hostname, not its position,
+ * so adding or removing one alias leaves the others' resources alone.
+ */
+export function aliasRouteKey(service: string, alias: string): string {
+  return `${service}-${alias.replace(/\./g, "-")}`;
 }
 
 export interface Metrics {
@@ -53,6 +65,34 @@ export interface CustomAlert {
   readonly for: string;
   readonly severity: Severity;
   readonly summary: string;
+}
+
+/** A plain file written into the container before it starts. */
+export interface ConfigFile {
+  readonly name: string;
+  readonly path: string;
+  readonly content: string;
+  /** Octal mode, `0644` by default. */
+  readonly mode: string;
+  readonly owner: string | undefined;
+  readonly group: string | undefined;
+}
+
+export const DEFAULT_FILE_MODE = "0644";
+
+/** Owner read and write only: a secrets file nobody else on the machine may read. */
+export const DEFAULT_SECRET_FILE_MODE = "0600";
+
+/** A file of `KEY=value` secret lines written into the container before it starts. */
+export interface SecretFile {
+  readonly name: string;
+  readonly path: string;
+  /** Octal mode, `0600` by default. */
+  readonly mode: string;
+  readonly owner: string | undefined;
+  readonly group: string | undefined;
+  /** Secret values as the engine decrypted them; the rendered file is wrapped with pulumi.secret. */
+  readonly values: Readonly<Record<string, string>>;
 }
 
 export interface Service {
@@ -94,6 +134,10 @@ export interface Service {
   /** Signal that stops the container; undefined keeps the image's own. */
   readonly stopSignal: string | undefined;
   readonly alerts: readonly CustomAlert[];
+  /** The resource class whose limits filled `cpus`/`memoryMb` where the service set none. */
+  readonly resourceClass: string | undefined;
+  readonly files: readonly ConfigFile[];
+  readonly secretFiles: readonly SecretFile[];
 }
 
 export interface HomelabModel {
@@ -165,6 +209,9 @@ export function platformService(spec: Pick<Service, "key" | "image"> & Partial<S
     stopGraceSeconds: defaultStopGraceSeconds(spec.image),
     stopSignal: undefined,
     alerts: [],
+    resourceClass: undefined,
+    files: [],
+    secretFiles: [],
     ...spec,
   };
 }

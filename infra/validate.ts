@@ -4,7 +4,7 @@
  * than throwing, so a user sees all of them in one run.
  */
 import { formatPath, type ConfigProblem } from "./errors";
-import { platformContainerNames, type HomelabModel, type Service } from "./model";
+import { aliasRouteKey, platformContainerNames, type HomelabModel, type Service } from "./model";
 import { MONITORING_VOLUMES } from "./monitoring/layout";
 import { checkAlerting, checkCustomAlerts } from "./alerting/validate";
 
@@ -92,6 +92,10 @@ export const checkDependencyCycles: Check = (m) => {
 export const checkVolumes: Check = (m) => {
   const problems: ConfigProblem[] = [];
   for (const s of m.services) {
+    // Files are copied in before start, which Docker refuses on a read-only root filesystem.
+    if (s.readOnly && s.files.length + s.secretFiles.length > 0) {
+      problems.push({ file: m.file, path: svcPath(s, "readOnly"), message: `files and secretFiles cannot be copied into a read-only root filesystem; drop readOnly or mount the files from a volume` });
+    }
     const targets = new Set<string>();
     s.volumes.forEach((v, i) => {
       if (targets.has(v.target)) problems.push({ file: m.file, path: svcPath(s, "volumes", i), message: `container path "${v.target}" is mounted twice` });
@@ -110,7 +114,13 @@ export const checkIngress: Check = (m) => {
         return h ? [{ path: formatPath(["monitoring", k]), hostname: h }] : [];
       })
     : [];
-  const all = [...routed.map((s) => ({ path: svcPath(s, "ingress", "hostname"), hostname: s.ingress!.hostname })), ...monitoringHosts];
+  const all = [
+    ...routed.flatMap((s) => [
+      { path: svcPath(s, "ingress", "hostname"), hostname: s.ingress!.hostname },
+      ...s.ingress!.aliases.map((a, i) => ({ path: svcPath(s, "ingress", "aliases", i), hostname: a })),
+    ]),
+    ...monitoringHosts,
+  ];
   if (all.length === 0) return problems;
   if (!m.features.tunnel) {
     for (const r of all) problems.push({ file: m.file, path: r.path, message: `a public hostname needs the tunnel: set homelab:features.tunnel to true or remove it` });
@@ -126,6 +136,15 @@ export const checkIngress: Check = (m) => {
     const first = seen.get(r.hostname);
     if (first) problems.push({ file: m.file, path: r.path, message: `hostname "${r.hostname}" is already routed by ${first}` });
     else seen.set(r.hostname, r.path);
+  }
+  // An alias's route is named <service>-<hostname with dashes>; it must not take another route's name.
+  const routeKeys = new Set([...routed.map((s) => s.key), "grafana", "jaeger", "prometheus"]);
+  for (const s of routed) {
+    s.ingress!.aliases.forEach((a, i) => {
+      const key = aliasRouteKey(s.key, a);
+      if (routeKeys.has(key)) problems.push({ file: m.file, path: svcPath(s, "ingress", "aliases", i), message: `its route name "${key}" is already taken; rename the service` });
+      routeKeys.add(key);
+    });
   }
   for (const s of routed) {
     if (!s.listens.includes(s.ingress!.port)) {

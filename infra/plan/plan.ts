@@ -177,7 +177,7 @@ export async function planStacks(opts: PlanOptions): Promise<StackPlan[]> {
   for (const stack of opts.stacks) {
     try {
       const loaded = loadStack({ stack, stackFileText: texts[stack], projectDir });
-      readPolicyConfig(policyConfigFile(runner.packDir, stack, loaded.model.profile.name));
+      readPolicyConfig(policyConfigFile(runner.packDir, stack, loaded.model.profile.name, projectDir));
       checked.push(loaded);
     } catch (err) {
       if (err instanceof ConfigError) problems.push(...err.problems);
@@ -193,7 +193,7 @@ export async function planStacks(opts: PlanOptions): Promise<StackPlan[]> {
     const evaluations: Evaluation[] = [];
     for (const loaded of checked) evaluations.push(await evaluateForPlan(loaded));
     const plans: StackPlan[] = [];
-    for (const e of evaluations) plans.push(assemblePlan(e, await runner.analyze(e.stack, e.model.profile.name, e.resources)));
+    for (const e of evaluations) plans.push(assemblePlan(e, await runner.analyze(e.stack, e.model.profile.name, e.resources, projectDir)));
     return plans;
   } finally {
     if (!opts.runner) await runner.close();

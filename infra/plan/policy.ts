@@ -58,11 +58,26 @@ export function analyzerInput(r: RecordedResource): AnalyzerResourceInput {
   };
 }
 
+/** Folder of a project that holds its own policy configs, one `<stack>.json` each. */
+export const PROJECT_POLICY_CONFIG_DIR = "policy-config";
+
+/** A project's own policy config for a stack: `<projectDir>/policy-config/<stack>.json`. */
+export function projectPolicyConfigPath(projectDir: string, stack: string): string {
+  return path.join(projectDir, PROJECT_POLICY_CONFIG_DIR, `${stack}.json`);
+}
+
 /**
- * The stack's policy config: policies/config/<stack>.json, else the file of
- * the stack's profile (a new stack named `staging` on the prod profile gets prod's rules).
+ * The stack's policy config: the project's own policy-config/<stack>.json
+ * (an example project that allows its Tailscale or LAN addresses, without
+ * loosening the pack's shared files), else policies/config/<stack>.json, else
+ * the file of the stack's profile (a new stack named `staging` on the prod
+ * profile gets prod's rules).
  */
-export function policyConfigFile(packDir: string, stack: string, profile: string): string {
+export function policyConfigFile(packDir: string, stack: string, profile: string, projectDir?: string): string {
+  if (projectDir !== undefined) {
+    const project = projectPolicyConfigPath(projectDir, stack);
+    if (fs.existsSync(project)) return project;
+  }
   const own = stackPolicyConfigPath(packDir, stack);
   if (fs.existsSync(own)) return own;
   const byProfile = stackPolicyConfigPath(packDir, profile);
@@ -126,14 +141,15 @@ export class PolicyRunner {
   }
 
   /** Loads the stack's policy config, checked against the pack's policy names. */
-  async configFor(stack: string, profile: string): Promise<{ file: string; config: PolicyPackConfig }> {
-    const file = policyConfigFile(this.packDir, stack, profile);
+  async configFor(stack: string, profile: string, projectDir?: string): Promise<{ file: string; config: PolicyPackConfig }> {
+    const file = policyConfigFile(this.packDir, stack, profile, projectDir);
     const client = await this.start(stack);
     return { file, config: readPolicyConfig(file, client.info.policies.map((p) => p.name)) };
   }
 
-  async analyze(stack: string, profile: string, resources: readonly RecordedResource[]): Promise<PolicyResult> {
-    const { file, config } = await this.configFor(stack, profile);
+  /** `projectDir`: the project whose own policy-config/<stack>.json, if any, wins. */
+  async analyze(stack: string, profile: string, resources: readonly RecordedResource[], projectDir?: string): Promise<PolicyResult> {
+    const { file, config } = await this.configFor(stack, profile, projectDir);
     const client = await this.start(stack);
     await client.configure(config);
     const inputs = resources.map(analyzerInput);
