@@ -2,15 +2,19 @@
  * examples/phase5 (seed 003): nginx, FastAPI backend, static frontend and
  * Coqui TTS; the admin port bound to the VM's LAN address only; /health and
  * /health/tts as the backend's health check; sqlite and audio-cache volumes;
- * the backend's `.env` as a 0600 secret file; disk alert at 80%.
+ * the backend's `.env` as a 0600 secret file; disk alert at 80%; the
+ * backend's own alerts on TTS failures and database size, run by promtool.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
 import { planStacks } from "../../infra/plan";
+import { alert, group, promtoolTest } from "../alerting/ruleTests";
+import { removeLaidOut } from "../alerting/tools";
 import { container, containers, decryptedSecrets, dependsOnContainers, EXAMPLES_DIR, list, planExample, stackOf, type ExampleRun } from "./support";
 
 jest.setTimeout(120_000);
+afterAll(removeLaidOut);
 
 const DIR = path.join(EXAMPLES_DIR, "phase5");
 let run: ExampleRun;
@@ -87,6 +91,29 @@ test("disk usage alerts at 80%, as the seed asks", () => {
   const disk = doc.groups.flatMap((g) => g.rules).find((r) => r.alert === "DiskUsageHigh");
   expect(disk?.expr).toMatch(/> 80\b/);
   expect(doc.groups.flatMap((g) => g.rules).map((r) => r.alert)).toContain("ServiceDown");
+});
+
+test("the backend's TTS failure-rate and database-size alerts fire on their symptom and not before (promtool)", () => {
+  const prometheus = container(stackOf(run, "homelab"), "prometheus");
+  const rules = String(list(prometheus.inputs["uploads"]).find((u) => String(u["file"]).endsWith(".rules.yml"))?.["content"]);
+  const labels = { severity: "warning", service: "backend", job: "backend" };
+  const result = promtoolTest(rules, [
+    // 10 of 100 requests a minute fail (10%): fires once it has lasted 10 minutes.
+    group("TTS failing", { 'tts_requests_total{status="error"}': "0+10x30", 'tts_requests_total{status="ok"}': "0+90x30" }, [
+      { eval_time: "15m", alertname: "TtsFailureRateHigh", exp_alerts: [] },
+      { eval_time: "25m", alertname: "TtsFailureRateHigh", exp_alerts: [alert(labels, "More than 5% of TTS requests failed over 10 minutes")] },
+    ]),
+    // 1 in 100 fails (1%): never.
+    group("TTS mostly fine", { 'tts_requests_total{status="error"}': "0+1x40", 'tts_requests_total{status="ok"}': "0+99x40" }, [
+      { eval_time: "40m", alertname: "TtsFailureRateHigh", exp_alerts: [] },
+    ]),
+    group("database grows past 2 GB", { sqlite_db_file_size_bytes: "1.5e9x10 2.5e9x40" }, [
+      { eval_time: "20m", alertname: "SqliteDatabaseLarge", exp_alerts: [] },
+      { eval_time: "45m", alertname: "SqliteDatabaseLarge", exp_alerts: [alert(labels, "db.sqlite is above 2 GB; plan the move to Postgres")] },
+    ]),
+  ]);
+  expect(result.output).toContain("SUCCESS");
+  expect(result.status).toBe(0);
 });
 
 test("the TTS image is the maintained Coqui fork, pinned to a release", () => {
