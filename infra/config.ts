@@ -5,6 +5,7 @@
  * ignored is a service silently misconfigured.
  */
 import { z } from "zod";
+import { BACKUP_SECRET_PATHS, backupsSchema, serviceBackupSchema } from "./backups/schema";
 
 const name = z.string().regex(/^[a-z0-9][a-z0-9_.-]*$/, "must be lowercase letters, digits, '_', '.' or '-'");
 const hostname = z.string().regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "must be a lowercase DNS hostname");
@@ -87,6 +88,8 @@ export const serviceSchema = z.strictObject({
   /** Runs once to completion (setup jobs): no restart policy, not kept running. */
   oneShot: z.boolean().optional(),
   gpus: z.string().optional(),
+  /** `false`, or `{ exclude, consistency }`: see the Backups section of the README. */
+  backup: serviceBackupSchema.optional(),
 });
 
 const hostSchema = z.strictObject({
@@ -186,6 +189,7 @@ export const configSchema = z.strictObject({
   monitoring: monitoringSchema.optional(),
   release: releaseSchema.optional(),
   watchtower: watchtowerSchema.optional(),
+  backups: backupsSchema.optional(),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;
@@ -209,4 +213,5 @@ export const SECRET_PATHS: readonly string[] = [
   "github.ghcrPat",
   "github.pullToken",
   "monitoring.grafanaAdminPassword",
+  ...BACKUP_SECRET_PATHS,
 ];

@@ -10,6 +10,7 @@ import type { HomelabModel, Healthcheck, HostSpec, NetworkSpec, Service } from "
 import { parseMemory, parsePortString, splitCommand, volumeFrom, parseVolumeString, type VolumeMount } from "./parse";
 import { defaultProfileFor, PROFILES, type Features, type Profile } from "../stacks/profiles";
 import { crossFieldProblems } from "./validate";
+import { backupSection } from "./backups/model";
 
 
 export interface ConfigInput {
@@ -135,6 +136,7 @@ function normalize(input: ConfigInput, cfg: RawConfig, problems: ConfigProblem[]
     monitoring: cfg.monitoring ?? {},
     release: cfg.release ?? {},
     watchtower: cfg.watchtower ?? {},
+    backup: backupSection(input.file, cfg.backups, Object.fromEntries(Object.entries(cfg.services ?? {}).map(([k, v]) => [k, v.backup])), services, problems),
   };
 }
 

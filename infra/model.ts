@@ -5,6 +5,7 @@
 import type { PortBinding, VolumeMount } from "./parse";
 import type { AccessConfig, CloudflareConfig, GithubConfig, MonitoringConfig, ReleaseConfig, WatchtowerConfig } from "./config";
 import type { Features, Profile } from "../stacks/profiles";
+import type { BackupSection } from "./backups/model";
 
 export interface HostSpec {
   readonly name: string;
@@ -93,6 +94,8 @@ export interface HomelabModel {
   readonly monitoring: MonitoringConfig;
   readonly release: ReleaseConfig;
   readonly watchtower: WatchtowerConfig;
+  /** Backups (undefined when `homelab:backups` is absent) and every volume's coverage. */
+  readonly backup: BackupSection;
 }
 
 /** Container names the platform itself adds when a feature is on; services may not take them. */
