@@ -16,6 +16,8 @@ import { LOKI_CONFIG_FILE, LOKI_PORT, lokiYaml } from "../infra/monitoring/loki"
 import { PROMETHEUS_CONFIG_FILE, PROMETHEUS_RULES_FILE, prometheusYaml } from "../infra/monitoring/prometheus";
 import { MONITORING_VOLUMES, UI_PORTS } from "../infra/monitoring/layout";
 import { scrapePlan, type ScrapePlan } from "../infra/monitoring/targets";
+import { BACKUP_RULES_FILE, backupAlertRulesYaml } from "../infra/monitoring/backupAlerts";
+import { BACKUP_DASHBOARD_FILE, backupDashboard } from "../infra/monitoring/backupDashboard";
 import { HomelabService, type FileUpload } from "./homelabService";
 
 /** Pinned images: a monitoring upgrade is a reviewed change to this table, never a surprise pull. */
@@ -28,6 +30,7 @@ export const MONITORING_IMAGES = {
   alloy: "grafana/alloy:v1.5.1",
   cadvisor: "gcr.io/cadvisor/cadvisor:v0.49.1",
   nodeExporter: "prom/node-exporter:v1.8.2",
+  pushgateway: "prom/pushgateway:v1.10.0",
 } as const;
 
 export type MonitoringImages = { readonly [K in keyof typeof MONITORING_IMAGES]: string };
@@ -37,6 +40,8 @@ export const JAEGER_OTLP_GRPC = 4317;
 export const JAEGER_OTLP_HTTP = 4318;
 
 const ALL_INTERFACES = new Set(["0.0.0.0", "::", "*", ""]);
+/** The Pushgateway's persistence file: last backup times survive its restart. */
+export const PUSHGATEWAY_VOLUME = "pushgateway-data";
 
 export interface MonitoringArgs {
   readonly stack: string;
@@ -99,6 +104,12 @@ export interface MonitoringArgs {
    * @default MONITORING_IMAGES
    */
   readonly images?: Partial<MonitoringImages>;
+  /**
+   * Recovery-point objective of the stack's backups: runs the Pushgateway the
+   * backup runners push to, with the BackupStale/RestoreDrillFailed rules and a dashboard.
+   * @default undefined (no backups)
+   */
+  readonly backupRpo?: string;
   readonly logMaxSize: string;
   readonly logMaxFiles: number;
 }
@@ -139,7 +150,8 @@ export class Monitoring extends pulumi.ComponentResource {
     const publish = (published: number | undefined, target: number): Service["ports"] =>
       published === undefined ? [] : [{ hostIp: bind, published, target, protocol: "tcp" }];
 
-    this.scrapePlan = scrapePlan(args.services, { host: args.host, network: net, nodeExporter });
+    const backups = args.backupRpo !== undefined;
+    this.scrapePlan = scrapePlan(args.services, { host: args.host, network: net, nodeExporter, pushgateway: backups });
 
     // Every platform container gets a CPU cap of at most one CPU: a heavy query or a log burst must not
     // starve the services on a small VPS, and Docker refuses a cap above the host's CPU count.
@@ -199,6 +211,21 @@ export class Monitoring extends pulumi.ComponentResource {
       });
     }
 
+    if (backups) {
+      services.pushgateway = svc("pushgateway", {
+        key: "pushgateway",
+        image: images.pushgateway,
+        port: 9091,
+        // Persisted, so a restart does not forget the last backup times (and raise BackupStale for nothing).
+        command: ["--persistence.file=/pushgateway/metrics", "--persistence.interval=1m"],
+        volumes: [{ type: "volume", source: PUSHGATEWAY_VOLUME, target: "/pushgateway", readOnly: false }],
+        healthcheck: wget("http://localhost:9091/-/healthy"),
+        memoryMb: 64,
+        cpus: 0.25,
+        capDrop: ["ALL"],
+      });
+    }
+
     // Jaeger's image has no shell or HTTP client, so it gets no container healthcheck;
     // Prometheus scrapes its admin port and ServiceDown{job="jaeger"} covers it.
     services.jaeger = svc("jaeger", {
@@ -243,6 +270,7 @@ export class Monitoring extends pulumi.ComponentResource {
               nodeExporter,
             }),
           },
+          ...(args.backupRpo === undefined ? [] : [{ file: BACKUP_RULES_FILE, content: backupAlertRulesYaml(args.backupRpo) }]),
         ],
       },
     );
@@ -319,6 +347,7 @@ export class Monitoring extends pulumi.ComponentResource {
           { file: GRAFANA_DATASOURCES_FILE, content: grafanaDatasourcesYaml({ prometheus: `http://prometheus:${UI_PORTS.prometheus}`, loki: `http://loki:${LOKI_PORT}`, jaeger: `http://jaeger:${UI_PORTS.jaeger}` }) },
           { file: GRAFANA_DASHBOARD_PROVIDER_FILE, content: grafanaDashboardProviderYaml() },
           { file: CONTAINER_HEALTH_DASHBOARD_FILE, content: JSON.stringify(containerHealthDashboard(), null, 2) },
+          ...(backups ? [{ file: BACKUP_DASHBOARD_FILE, content: JSON.stringify(backupDashboard(), null, 2) }] : []),
         ],
         // Only read at Grafana's first start (when it creates its database); see README.
         secrets: { GF_SECURITY_ADMIN_PASSWORD: password },

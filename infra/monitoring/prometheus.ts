@@ -2,6 +2,7 @@
  * prometheus.yml, generated from the scrape plan.
  */
 import { Document } from "yaml";
+import { BACKUP_RULES_FILE } from "./backupAlerts";
 import type { ScrapePlan } from "./targets";
 
 /** Where the generated files go inside the Prometheus container. */
@@ -20,6 +21,7 @@ export interface PrometheusConfig {
   readonly scrape_configs: readonly {
     readonly job_name: string;
     readonly metrics_path: string;
+    readonly honor_labels?: boolean;
     readonly static_configs: readonly { readonly targets: readonly string[]; readonly labels: Readonly<Record<string, string>> }[];
   }[];
 }
@@ -28,10 +30,11 @@ export function prometheusConfig(plan: ScrapePlan, opts: PrometheusOptions): Pro
   const interval = opts.scrapeInterval ?? "15s";
   return {
     global: { scrape_interval: interval, evaluation_interval: interval, external_labels: { stack: opts.stack } },
-    rule_files: [PROMETHEUS_RULES_FILE],
+    rule_files: [PROMETHEUS_RULES_FILE, ...(plan.jobs.some((j) => j.job === "pushgateway") ? [BACKUP_RULES_FILE] : [])],
     scrape_configs: plan.jobs.map((j) => ({
       job_name: j.job,
       metrics_path: j.path,
+      ...(j.honorLabels === true ? { honor_labels: true } : {}),
       static_configs: [{ targets: [j.address], labels: { kind: j.kind } }],
     })),
   };
