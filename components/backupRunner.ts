@@ -1,22 +1,11 @@
 import type * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { BACKUP_CONTAINERS } from "../infra/backups/model";
+import { BACKUP_CONTAINERS, BACKUP_IMAGES, stagingVolumeName } from "../infra/backups/model";
 import type { RepositoryEnvironment } from "../infra/backups/repository";
 import { BACKUP_DATA_DIR, BACKUP_SCRIPT_FILE } from "../infra/backups/scripts";
 import { platformService, type Healthcheck, type Service } from "../infra/model";
 import type { VolumeMount } from "../infra/parse";
 import { HomelabService } from "./homelabService";
-
-/**
- * restic's own image (Alpine with restic, busybox sh, wget and jq), not a
- * wrapper: the scripts are ours and tested against restic itself, so a
- * wrapper would only add a second scheduler and a second config format.
- * The hooks container is Docker's official CLI image; it alone sees the socket.
- */
-export const BACKUP_IMAGES = {
-  restic: "restic/restic:0.17.3",
-  dockerCli: "docker:27.4.1-cli",
-} as const;
 
 /** Labels the policy pack reads (require-backup). */
 export const BACKUP_LABELS = {
@@ -28,11 +17,6 @@ export const BACKUP_LABELS = {
 export const BACKUP_STATE_DIR = "/tmp/homelab-backup";
 export const BACKUP_STAGING_DIR = "/staging";
 const DOCKER_SOCKET = "/var/run/docker.sock";
-
-/** The runner's staging volume per host: where a restore lands before it is copied into its volume. */
-export function stagingVolumeName(stack: string): string {
-  return `homelab-backup-staging-${stack}`;
-}
 
 export interface BackupRunnerArgs {
   readonly stack: string;

@@ -17,6 +17,22 @@ export const BACKUP_DEFAULTS = {
   drillReadData: "5%",
 } as const;
 
+/**
+ * restic's own image (Alpine with restic, busybox sh and wget), not a
+ * wrapper: the script is ours and tested against restic itself, so a wrapper
+ * would only add a second scheduler and a second config format. The hooks
+ * container is Docker's official CLI image; it alone sees the Docker socket.
+ */
+export const BACKUP_IMAGES = {
+  restic: "restic/restic:0.17.3",
+  dockerCli: "docker:27.4.1-cli",
+} as const;
+
+/** The runner's staging volume: where a restore lands before it is copied into its volume. */
+export function stagingVolumeName(stack: string): string {
+  return `homelab-backup-staging-${stack}`;
+}
+
 /** Container names the backup feature takes on every host it runs on. */
 export const BACKUP_CONTAINERS = { runner: "homelab-backup", hooks: "homelab-backup-hooks", pushgateway: "pushgateway" } as const;
 
@@ -133,6 +149,9 @@ export function backupSection(
   }
   if (cfg === undefined) return { backups: undefined, coverage };
   const r = cfg.retention ?? {};
+  if (cfg.retention !== undefined && Object.values(r).every((n) => n === 0)) {
+    problems.push({ file, path: formatPath(["backups", "retention"]), message: "keeps nothing: set at least one keep* above 0 (omitted keys take their defaults)" });
+  }
   return {
     coverage,
     backups: {
