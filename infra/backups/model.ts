@@ -149,7 +149,13 @@ export function backupSection(
   }
   if (cfg === undefined) return { backups: undefined, coverage };
   const r = cfg.retention ?? {};
-  if (cfg.retention !== undefined && Object.values(r).every((n) => n === 0)) {
+  const retention: Retention = {
+    keepDaily: r.keepDaily ?? BACKUP_DEFAULTS.retention.keepDaily,
+    keepWeekly: r.keepWeekly ?? BACKUP_DEFAULTS.retention.keepWeekly,
+    keepMonthly: r.keepMonthly ?? BACKUP_DEFAULTS.retention.keepMonthly,
+    keepYearly: r.keepYearly ?? BACKUP_DEFAULTS.retention.keepYearly,
+  };
+  if (Object.values(retention).every((n) => n === 0)) {
     problems.push({ file, path: formatPath(["backups", "retention"]), message: "keeps nothing: set at least one keep* above 0 (omitted keys take their defaults)" });
   }
   return {
@@ -159,12 +165,7 @@ export function backupSection(
       password: cfg.password,
       schedule: cfg.schedule ?? BACKUP_DEFAULTS.schedule,
       drillSchedule: cfg.drillSchedule ?? BACKUP_DEFAULTS.drillSchedule,
-      retention: {
-        keepDaily: r.keepDaily ?? BACKUP_DEFAULTS.retention.keepDaily,
-        keepWeekly: r.keepWeekly ?? BACKUP_DEFAULTS.retention.keepWeekly,
-        keepMonthly: r.keepMonthly ?? BACKUP_DEFAULTS.retention.keepMonthly,
-        keepYearly: r.keepYearly ?? BACKUP_DEFAULTS.retention.keepYearly,
-      },
+      retention,
       rpo: cfg.rpo ?? BACKUP_DEFAULTS.rpo,
       drillReadData: cfg.drillReadData ?? BACKUP_DEFAULTS.drillReadData,
       targets,

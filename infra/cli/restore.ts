@@ -8,6 +8,7 @@
  * 2 bad arguments or a bad stack file.
  */
 import { spawn } from "child_process";
+import * as fs from "fs";
 import * as path from "path";
 import * as readline from "readline";
 import { Command } from "commander";
@@ -106,6 +107,8 @@ export async function runRestoreCli(argv: readonly string[], io: CliIo = default
 
   let plan: RestorePlan;
   try {
+    const file = path.join(opts.projectDir, `Pulumi.${opts.stack!}.yaml`);
+    if (!fs.existsSync(file)) throw new UsageError(`${path.basename(file)}: no such stack file in ${opts.projectDir}`);
     const { model } = loadStack({ stack: opts.stack!, projectDir: opts.projectDir });
     plan = restorePlan(model, { service: opts.service!, volume: opts.volume, snapshot: opts.snapshot });
   } catch (err) {
