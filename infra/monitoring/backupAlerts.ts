@@ -16,7 +16,7 @@ export function backupAlertRules(rpo: string): RuleFile {
       alert: "BackupStale",
       expr: `time() - max by (host, volume) (homelab_backup_last_success_timestamp_seconds) > ${seconds}`,
       for: "10m",
-      labels: { severity: "critical" },
+      labels: { severity: "critical", reason: "too-old" },
       annotations: { summary: `the newest backup of volume {{ $labels.volume }} on {{ $labels.host }} is older than the recovery-point objective (${rpo})` },
     },
     {
@@ -24,7 +24,7 @@ export function backupAlertRules(rpo: string): RuleFile {
       alert: "BackupStale",
       expr: "max by (host, volume) (homelab_backup_volume_configured) unless on (host, volume) max by (host, volume) (homelab_backup_last_success_timestamp_seconds)",
       for: rpo,
-      labels: { severity: "critical" },
+      labels: { severity: "critical", reason: "never-succeeded" },
       annotations: { summary: `volume {{ $labels.volume }} on {{ $labels.host }} has had no successful backup for ${rpo}` },
     },
     {
