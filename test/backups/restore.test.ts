@@ -100,3 +100,25 @@ describe("npm run restore", () => {
     expect(r.runs).toEqual([]);
   });
 });
+
+describe("README", () => {
+  test("documents every option of npm run restore as its --help prints it", async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const readme = (require("fs") as typeof import("fs")).readFileSync(require.resolve("../../README.md"), "utf8");
+    const start = readme.indexOf("#### `npm run restore` options");
+    const section = readme.slice(start, readme.indexOf("\n#", start + 1));
+    const documented = section
+      .split("\n")
+      .slice(1)
+      .filter((l) => l.startsWith("| `"))
+      .map((l) => /^\| `([^`]+)`/.exec(l)![1]);
+    const help = await cli(["--help"]);
+    expect(help.code).toBe(0);
+    const declared = help.out
+      .split("\n")
+      .map((l) => /^\s{2}((?:-\w, )?--[a-z][a-z-]*(?: <[^>]+>)?)/.exec(l)?.[1])
+      .filter((f): f is string => f !== undefined && !f.endsWith("--help"));
+    expect(declared.length).toBeGreaterThan(5);
+    expect([...documented].sort()).toEqual([...declared].sort());
+  });
+});
