@@ -249,8 +249,11 @@ restore_to_scratch() { # volume snapshot name
     restic_ restore latest --host "$HOMELAB_HOST" --tag "volume=$v" --path "$dir" --target "$t" --verify >&2 || return 1
     src=$dir
   else
+    # A snapshot of another volume must never land in this one.
+    info=$(restic_ snapshots --json "$2") || return 1
+    case $info in *"\"volume=$v\""*) ;; *) log "snapshot $2 is not a snapshot of volume $v"; return 1 ;; esac
     restic_ restore "$2" --target "$t" --verify >&2 || return 1
-    src=$(restic_ snapshots --json "$2" | sed -n 's/.*"paths":\\["\\([^"]*\\)".*/\\1/p' | head -n 1)
+    src=$(printf '%s' "$info" | sed -n 's/.*"paths":\\["\\([^"]*\\)".*/\\1/p' | head -n 1)
   fi
   [ -d "$t$src" ] || { log "volume $v: snapshot holds no $src"; return 1; }
   printf '%s\\n' "$t$src"

@@ -3,8 +3,10 @@
  * repository in a temporary folder. No Docker: a folder stands for each volume,
  * and a fake `docker` on PATH records what the hooks container would ask for.
  */
-import { execFileSync, spawnSync, type SpawnSyncReturns } from "child_process";
+import { execFileSync, spawn, spawnSync, type SpawnSyncReturns } from "child_process";
 import * as fs from "fs";
+import * as http from "http";
+import type { AddressInfo } from "net";
 import * as os from "os";
 import * as path from "path";
 import { backupScript, type BackupScriptOptions } from "../../infra/backups/scripts";
@@ -18,6 +20,8 @@ interface Sandbox {
   readonly state: string;
   readonly script: string;
   run(args: readonly string[], extraEnv?: Record<string, string>): SpawnSyncReturns<string>;
+  /** Without blocking the event loop (a server in this process must answer the script). */
+  runAsync(args: readonly string[], extraEnv: Record<string, string>): Promise<number | null>;
   restic(args: readonly string[]): string;
 }
 
@@ -60,6 +64,8 @@ function sandbox(opts: Partial<BackupScriptOptions> = {}): Sandbox {
     state,
     script,
     run: (args, extraEnv = {}) => spawnSync("sh", [script, ...args], { encoding: "utf8", env: { ...env, ...extraEnv } }),
+    runAsync: (args, extraEnv) =>
+      new Promise((resolve) => spawn("sh", [script, ...args], { env: { ...env, ...extraEnv }, stdio: "ignore" }).on("close", resolve)),
     restic: (args) => execFileSync("restic", args, { encoding: "utf8", env: { ...env, RESTIC_CACHE_DIR: path.join(dir, "cache") } }),
   };
 }
@@ -152,6 +158,15 @@ describe("backup and restore", () => {
     expect(s.run(["backup", "pgdump"]).status).toBe(0);
     expect(s.run(["restore", "pgdump", first.id]).status).toBe(0);
     expect(fs.readFileSync(path.join(s.data, "pgdump/commander.dump"), "utf8")).toBe("-- dump\n");
+  });
+
+  test("refuses a snapshot id of another volume and leaves the volume untouched", () => {
+    const pgdump = snapshots(s).find((x) => x.tags.includes("volume=pgdump"))!;
+    const before = tree(path.join(s.data, "app-data"));
+    const r = s.run(["restore", "app-data", pgdump.id]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`snapshot ${pgdump.id} is not a snapshot of volume app-data`);
+    expect(tree(path.join(s.data, "app-data"))).toEqual(before);
   });
 
   test("a volume that is not mounted fails the run and keeps the last success time", () => {
@@ -303,5 +318,31 @@ describe("cron-match: the scheduler's reading of the schedule", () => {
     ["0 8 * * *", "00 08 09 09 3", true],
   ])("%s at %s -> %s", (cron, now, expected) => {
     expect(s.run(["cron-match", cron, now]).status).toBe(expected ? 0 : 1);
+  });
+});
+
+describe("metrics reach the Pushgateway", () => {
+  test("each volume's result is POSTed under its own grouping key, so a failed run keeps the last success", async () => {
+    const received: { method: string; url: string; body: string }[] = [];
+    const server = http.createServer((req, res) => {
+      let body = "";
+      req.on("data", (c: Buffer) => (body += c.toString()));
+      req.on("end", () => {
+        received.push({ method: req.method ?? "", url: req.url ?? "", body });
+        res.writeHead(200).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const s = sandbox({ volumes: ["app-data"] });
+      write(s.data, { "app-data/a": "a" });
+      const code = await s.runAsync(["backup"], { PUSHGATEWAY_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+      expect(code).toBe(0);
+      expect(received.map((r) => [r.method, r.url])).toEqual([["POST", "/metrics/job/homelab_backup/host/server/volume/app-data"]]);
+      expect(received[0].body).toContain('homelab_backup_last_status{host="server",volume="app-data"} 1\n');
+      expect(received[0].body).toContain("# TYPE homelab_backup_last_success_timestamp_seconds gauge\n");
+    } finally {
+      server.close();
+    }
   });
 });
