@@ -6,9 +6,26 @@ import { z } from "zod";
 
 /** Five-field cron (minute hour day-of-month month day-of-week): numbers, `*`, lists, ranges and steps. */
 const cronField = "(\\*|\\d+(-\\d+)?)(\\/\\d+)?(,(\\*|\\d+(-\\d+)?)(\\/\\d+)?)*";
+/** Allowed values per field: minute, hour, day of month, month, day of week (0 is Sunday). */
+const CRON_RANGES: readonly (readonly [number, number])[] = [[0, 59], [0, 23], [1, 31], [1, 12], [0, 6]];
+const CRON = new RegExp(`^${cronField}( ${cronField}){4}$`);
 export const cronSchema = z
   .string()
-  .regex(new RegExp(`^${cronField}( ${cronField}){4}$`), "must be a five-field cron expression such as \"30 3 * * *\"");
+  .regex(CRON, "must be a five-field cron expression such as \"30 3 * * *\"")
+  .refine(
+    // A malformed expression has its own message above; this one judges only well-formed ones.
+    (expr) =>
+      !CRON.test(expr) ||
+      expr.split(" ").every((field, i) =>
+        field.split(",").every((part) => {
+          const [range, step] = part.split("/");
+          const bounds = range === "*" ? [] : range.split("-").map(Number);
+          const [lo, hi] = CRON_RANGES[i] ?? [0, 0];
+          return bounds.every((n) => n >= lo && n <= hi) && (step === undefined || Number(step) > 0);
+        }),
+      ),
+    "has a value out of range (minute 0-59, hour 0-23, day 1-31, month 1-12, weekday 0-6) or a zero step",
+  );
 
 const absolutePath = z.string().regex(/^\/[^\0]*$/, "must be an absolute path");
 /** A Prometheus duration: the recovery-point objective is compared in PromQL. */

@@ -79,3 +79,14 @@ describe("per-service backup", () => {
     expect(m.backup.backups!.targets[0].consistency).toEqual({ kind: "exec", command: ["pg_dump", "-f", "/dump/db.sql"] });
   });
 });
+
+describe("schedules", () => {
+  it.each(["30 3 * * *", "*/15 * * * *", "0 5 * * 0", "0 2-4 1,15 * 1-5"])("accepts %s", (schedule) => {
+    expect(load("dev", editStack("dev", [[["homelab:backups"], { ...local, schedule }]])).backup.backups!.schedule).toBe(schedule);
+  });
+  it.each(["60 3 * * *", "0 24 * * *", "0 3 0 * *", "0 3 * 13 *", "0 3 * * 7", "*/0 * * * *", "daily", "0 3 * *"])("refuses %s", (schedule) => {
+    const p = problems("dev", [[["homelab:backups"], { ...local, drillSchedule: schedule }]]);
+    expect(p).toHaveLength(1);
+    expect(p[0]).toMatch(/^Pulumi\.dev\.yaml: homelab:backups\.drillSchedule: /);
+  });
+});

@@ -138,3 +138,26 @@ describe("a local repository", () => {
     expect(e.resources.some((r) => r.name === "laptop-backup-hooks-container")).toBe(false);
   });
 });
+
+describe("a second host", () => {
+  it("gets its own runner on its own provider, on a default network created there, without the Pushgateway", async () => {
+    const text = editStack("dev", [
+      [["homelab:hosts", "nas"], { docker: "ssh://admin@nas.lan" }],
+      [["homelab:services", "files"], { image: "ghcr.io/example/files:1.0.0", host: "nas", volumes: ["files-data:/srv"], memory: "128m", cpus: 0.5 }],
+      [["homelab:backups"], { repository: { type: "local", path: "/srv/restic" }, password: { secure: "v1:AAAAAAAAAAAAAAAA:AAAA" } }],
+    ]);
+    const e = await evaluateStack({ stack: "dev", stackFileText: text });
+    const runner = named(e.resources, "nas-backup-runner-container");
+    const provider = named(ofType(e.resources, DOCKER_PROVIDER), "nas-docker");
+    expect(runner.provider?.startsWith(`${provider.urn}::`)).toBe(true);
+    expect(mounts(runner).filter((m) => m.containerPath.startsWith("/data/"))).toEqual([{ volumeName: "files-data", containerPath: "/data/files-data", readOnly: true }]);
+    const network = named(e.resources, "nas-miravaz-net-network");
+    expect(network.provider?.startsWith(`${provider.urn}::`)).toBe(true);
+    expect(runner.inputs.networksAdvanced).toEqual([{ name: "miravaz-net", aliases: ["homelab-backup"] }]);
+    expect(plainEnv(runner).PUSHGATEWAY_URL).toBeUndefined();
+    // The laptop's runner backs up the laptop's volume only.
+    const laptop = named(e.resources, "laptop-backup-runner-container");
+    expect(mounts(laptop).filter((m) => m.containerPath.startsWith("/data/")).map((m) => m.volumeName)).toEqual(["pgdata-dev"]);
+    expect(plainEnv(laptop).PUSHGATEWAY_URL).toBe("http://pushgateway:9091");
+  });
+});
