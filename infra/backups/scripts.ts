@@ -98,6 +98,7 @@ export function backupScript(o: BackupScriptOptions): string {
 #        | stage <volume> [snapshot] | unstage <volume...> (restore in two steps: the runner stages, a secretless container copies)
 #        | hooked-backup (hooks container: quiesce, back up through the runner, resume, forget)
 #        | schedule runner|hooks | cron-match '<cron>' '<minute hour day month weekday>'
+#        | restic <args...> (restic itself, with the repository settings, e.g. restic snapshots)
 set -u
 set -f
 
@@ -383,6 +384,7 @@ case $cmd in
   hooked-backup) hooked_backup ;;
   schedule) cmd_schedule "$@" ;;
   cron-match) cron_matches "$@" ;;
+  restic) restic_ "$@" ;;
   *) log "unknown command '$cmd'"; exit 2 ;;
 esac
 `;

@@ -132,6 +132,9 @@ describe("backup and restore", () => {
       ["homelab", "volume=pgdump"],
     ]);
     expect(snaps.every((x) => x.hostname === "server")).toBe(true);
+    // The script's own restic passthrough (what the README's runbook uses) sees the same snapshots.
+    const listed = JSON.parse(s.run(["restic", "snapshots", "--json"]).stdout) as Snapshot[];
+    expect(listed.map((x) => x.id).sort()).toEqual(snaps.map((x) => x.id).sort());
     const m = metrics(path.join(s.state, "metrics", "backup-app-data.prom"));
     expect(m.get('homelab_backup_last_status{host="server",volume="app-data"}')).toBe(1);
     expect(m.get('homelab_backup_files{host="server",volume="app-data"}')).toBe(3);
