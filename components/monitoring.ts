@@ -15,6 +15,7 @@ import { grafanaContainer } from "./monitoringContainers/grafana";
 import { jaegerContainer } from "./monitoringContainers/jaeger";
 import { alloyContainer, lokiContainer } from "./monitoringContainers/logs";
 import { prometheusContainer } from "./monitoringContainers/prometheus";
+import { pushgatewayContainer } from "./monitoringContainers/pushgateway";
 
 export { MONITORING_IMAGES, JAEGER_OTLP_GRPC, JAEGER_OTLP_HTTP, type MonitoringImages } from "./monitoringContainers/context";
 export { UI_PORTS } from "../infra/monitoring/layout";
@@ -92,6 +93,12 @@ export interface MonitoringArgs {
    * @default MONITORING_IMAGES
    */
   readonly images?: Partial<MonitoringImages>;
+  /**
+   * Recovery-point objective of the stack's backups: runs the Pushgateway the
+   * backup runners push to, with the BackupStale/RestoreDrillFailed rules and a dashboard.
+   * @default undefined (no backups)
+   */
+  readonly backupRpo?: string;
   readonly logMaxSize: string;
   readonly logMaxFiles: number;
 }
@@ -106,7 +113,7 @@ export interface MonitoringArgs {
  * privileges, memory limit, rotated logs, retained volumes) apply.
  */
 export class Monitoring extends pulumi.ComponentResource {
-  /** Monitoring containers by role (jaeger, prometheus, grafana, loki, alloy, cadvisor, alertmanager, nodeExporter). */
+  /** Monitoring containers by role (jaeger, prometheus, grafana, loki, alloy, cadvisor, alertmanager, nodeExporter, pushgateway). */
   readonly services: Readonly<Record<string, HomelabService>>;
   /** What Prometheus scrapes and what it had to skip. */
   readonly scrapePlan: ScrapePlan;
@@ -118,19 +125,21 @@ export class Monitoring extends pulumi.ComponentResource {
     if (ALL_INTERFACES.has(bind)) throw new Error(`monitoring UIs must not bind to all interfaces ("${bind}")`);
     const nodeExporter = args.nodeExporter ?? false;
     const ports = args.uiPorts ?? {};
-    this.scrapePlan = scrapePlan(args.services, { host: args.host, network: args.network, nodeExporter, cloudflared: args.tunnelConnector ?? false });
+    const backups = args.backupRpo !== undefined;
+    this.scrapePlan = scrapePlan(args.services, { host: args.host, network: args.network, nodeExporter, cloudflared: args.tunnelConnector ?? false, pushgateway: backups });
     const ctx = this.context(name, args, bind);
 
     const services: Record<string, HomelabService> = {};
     services.cadvisor = cadvisorContainer(ctx);
     if (nodeExporter) services.nodeExporter = nodeExporterContainer(ctx);
+    if (backups) services.pushgateway = pushgatewayContainer(ctx);
     services.jaeger = jaegerContainer(ctx, ports.jaeger);
     services.alertmanager = alertmanagerContainer(ctx, alertmanagerYaml(args.alerting ?? {}), ports.alertmanager);
     services.prometheus = prometheusContainer(
       ctx,
       {
         config: prometheusYaml(this.scrapePlan, { stack: args.stack, alertmanager: `alertmanager:${ALERTMANAGER_PORT}` }),
-        rules: homelabRulesYaml(this.scrapePlan, { diskAlertPercent: args.diskAlertPercent ?? 80, errorRateAlert: args.errorRateAlert ?? 0.05, nodeExporter }, args.services),
+        rules: homelabRulesYaml(this.scrapePlan, { diskAlertPercent: args.diskAlertPercent ?? 80, errorRateAlert: args.errorRateAlert ?? 0.05, nodeExporter }, args.services, args.backupRpo),
       },
       ports.prometheus,
     );
@@ -142,6 +151,7 @@ export class Monitoring extends pulumi.ComponentResource {
       rootUrl: args.grafanaRootUrl,
       uiPort: ports.grafana,
       after: [services.prometheus.container, services.loki.container, services.jaeger.container, services.alertmanager.container],
+      backupDashboard: backups,
     });
 
     this.services = services;

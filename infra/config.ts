@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { ALERTING_SECRET_PATHS, alertingSchema, customAlertSchema } from "./alerting/schema";
+import { BACKUP_SECRET_PATHS, backupsSchema, serviceBackupSchema } from "./backups/schema";
 
 const name = z.string().regex(/^[a-z0-9][a-z0-9_.-]*$/, "must be lowercase letters, digits, '_', '.' or '-'");
 const hostname = z.string().regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "must be a lowercase DNS hostname");
@@ -133,6 +134,8 @@ export const serviceSchema = z.strictObject({
   resourceClass: name.optional(),
   /** Secret files by name (a `.env` the program reads), each written with mode 0600 unless told otherwise. */
   secretFiles: z.record(name, secretFile).optional(),
+  /** `false`, or `{ exclude, consistency }`: see the Backups section of the README. */
+  backup: serviceBackupSchema.optional(),
 });
 
 const hostSchema = z.strictObject({
@@ -252,6 +255,7 @@ export const configSchema = z.strictObject({
   watchtower: watchtowerSchema.optional(),
   alerting: alertingSchema.optional(),
   resourceClasses: z.record(name, resourceClassSchema).optional(),
+  backups: backupsSchema.optional(),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;
@@ -277,4 +281,5 @@ export const SECRET_PATHS: readonly string[] = [
   "github.pullToken",
   "monitoring.grafanaAdminPassword",
   ...ALERTING_SECRET_PATHS,
+  ...BACKUP_SECRET_PATHS,
 ];

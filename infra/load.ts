@@ -11,6 +11,7 @@ import { isIp, parseMemory, parsePortString, splitCommand, volumeFrom, parseVolu
 import { defaultProfileFor, PROFILES, type Features, type Profile } from "../stacks/profiles";
 import { crossFieldProblems } from "./validate";
 import { defaultStopGraceSeconds, durationSeconds } from "./lifecycle";
+import { backupSection } from "./backups/model";
 
 
 export interface ConfigInput {
@@ -147,6 +148,7 @@ function normalize(input: ConfigInput, cfg: RawConfig, problems: ConfigProblem[]
     release: cfg.release ?? {},
     watchtower: cfg.watchtower ?? {},
     alerting: cfg.alerting ?? {},
+    backup: backupSection(input.file, cfg.backups, Object.fromEntries(Object.entries(cfg.services ?? {}).map(([k, v]) => [k, v.backup])), services, problems),
   };
 }
 

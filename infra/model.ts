@@ -7,6 +7,7 @@ import type { AccessConfig, CloudflareConfig, GithubConfig, MonitoringConfig, Re
 import type { Features, Profile } from "../stacks/profiles";
 import { defaultStopGraceSeconds } from "./lifecycle";
 import type { AlertingConfig, Severity } from "./alerting/schema";
+import type { BackupSection } from "./backups/model";
 
 export interface HostSpec {
   readonly name: string;
@@ -158,6 +159,8 @@ export interface HomelabModel {
   readonly release: ReleaseConfig;
   readonly watchtower: WatchtowerConfig;
   readonly alerting: AlertingConfig;
+  /** Backups (undefined when `homelab:backups` is absent) and every volume's coverage. */
+  readonly backup: BackupSection;
 }
 
 /** Container names the platform itself adds when a feature is on; services may not take them. */

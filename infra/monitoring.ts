@@ -67,6 +67,7 @@ export function buildMonitoring(model: HomelabModel, built: Built): MonitoringRe
     alerting: model.alerting,
     diskAlertPercent: m.diskAlertPercent,
     errorRateAlert: m.errorRateAlert,
+    backupRpo: model.backup.backups?.rpo,
     uiPorts: { grafana: m.grafanaPort, jaeger: m.jaegerPort, prometheus: m.prometheusPort, alertmanager: m.alertmanagerPort },
     bindAddress: monitoringBindAddress(model),
     // Grafana builds links and redirects from its root URL: the tunnel hostname, else the loopback port.

@@ -10,7 +10,9 @@ import { HomelabService } from "../components/homelabService";
 import { Watchtower } from "../components/watchtower";
 import { buildGhcrSecrets, buildIngress } from "./ingress";
 import type { HomelabModel, Service } from "./model";
-import { buildMonitoring } from "./monitoring";
+import { buildMonitoring, monitoringHost } from "./monitoring";
+import { buildBackups } from "./backups/build";
+import { runnerHosts } from "./backups/model";
 
 export interface ServiceOutput {
   readonly host: string;
@@ -84,9 +86,12 @@ export function buildHomelab(model: HomelabModel): { outputs: HomelabOutputs; bu
   }
 
   const networks = new Map<string, HomelabNetwork>();
+  const backupHosts = new Set(model.backup.backups ? runnerHosts(model.backup.backups) : []);
   for (const h of model.hosts) {
     const used = new Set(model.services.filter((s) => s.host === h.name).flatMap((s) => s.networks));
     if (h.name === platform && platformRuns) used.add(model.defaultNetwork);
+    // The backup runner joins the default network (the Pushgateway, the Internet for a remote repository).
+    if (backupHosts.has(h.name)) used.add(model.defaultNetwork);
     for (const n of model.networks.filter((n) => used.has(n.name))) {
       // Resource names carry the host so one network name can exist on several machines.
       networks.set(
@@ -142,6 +147,12 @@ export function buildHomelab(model: HomelabModel): { outputs: HomelabOutputs; bu
 
   const built: Built = { hosts, networks, services };
   const monitoring = model.features.monitoring ? buildMonitoring(model, built) : undefined;
+  if (model.backup.backups) {
+    buildBackups(model, model.backup.backups, built, {
+      monitoringHost: monitoringHost(model),
+      network: (host) => networks.get(networkKey(host, model.defaultNetwork))!,
+    });
+  }
   if (model.features.tunnel) buildIngress(model, built, monitoring?.routes ?? []);
   if (model.features.ghcr) buildGhcrSecrets(model);
 

@@ -10,6 +10,7 @@ import { noSensitiveMounts } from "./rules/no-sensitive-mounts";
 import { noSharedMountPropagation } from "./rules/no-shared-mount-propagation";
 import { noSharedWritableVolumes } from "./rules/no-shared-writable-volumes";
 import { noUnconfinedProfiles } from "./rules/no-unconfined-profiles";
+import { requireBackup } from "./rules/require-backup";
 import { requireCpuLimit } from "./rules/require-cpu-limit";
 import { requireHealthcheck } from "./rules/require-healthcheck";
 import { requireHomelabNetwork } from "./rules/require-homelab-network";
@@ -46,6 +47,7 @@ export const policies: Policies = [
     tunnelCatchAll404,
     tunnelRoutesRequireAccess,
     actionsSecretFromSecret,
+    requireBackup,
 ];
 
 export const POLICY_NAMES: readonly string[] = policies.map((p) => p.name);

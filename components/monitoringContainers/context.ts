@@ -19,6 +19,7 @@ export const MONITORING_IMAGES = {
   nodeExporter: "prom/node-exporter:v1.8.2",
   // Latest release (prometheus/alertmanager CHANGELOG, 0.34.0 / 2026-08-16); busybox base, so wget is there.
   alertmanager: "prom/alertmanager:v0.34.0",
+  pushgateway: "prom/pushgateway:v1.10.0",
 } as const;
 
 export type MonitoringImages = { readonly [K in keyof typeof MONITORING_IMAGES]: string };

@@ -10,6 +10,7 @@ import {
   grafanaDatasourcesYaml,
 } from "../../infra/monitoring/grafana";
 import { MONITORING_VOLUMES, UI_PORTS } from "../../infra/monitoring/layout";
+import { BACKUP_DASHBOARD_FILE, backupDashboard } from "../../infra/monitoring/backupDashboard";
 import { LOKI_PORT } from "../../infra/monitoring/loki";
 import type { HomelabService } from "../homelabService";
 import { wget, type MonitoringContext } from "./context";
@@ -20,6 +21,8 @@ export interface GrafanaSettings {
   readonly uiPort: number | undefined;
   /** Containers Grafana's datasources point at; it starts after them. */
   readonly after: pulumi.Resource[];
+  /** Provision the Backups dashboard (the stack has backups). */
+  readonly backupDashboard: boolean;
 }
 
 export function grafanaContainer(ctx: MonitoringContext, s: GrafanaSettings): HomelabService {
@@ -54,6 +57,7 @@ export function grafanaContainer(ctx: MonitoringContext, s: GrafanaSettings): Ho
         { file: GRAFANA_DATASOURCES_FILE, content: datasources },
         { file: GRAFANA_DASHBOARD_PROVIDER_FILE, content: grafanaDashboardProviderYaml() },
         { file: CONTAINER_HEALTH_DASHBOARD_FILE, content: JSON.stringify(containerHealthDashboard(), null, 2) },
+        ...(s.backupDashboard ? [{ file: BACKUP_DASHBOARD_FILE, content: JSON.stringify(backupDashboard(), null, 2) }] : []),
       ],
       // Only read at Grafana's first start (when it creates its database); see README.
       secrets: { GF_SECURITY_ADMIN_PASSWORD: s.adminPassword },

@@ -31,6 +31,7 @@ export interface PrometheusConfig {
   readonly scrape_configs: readonly {
     readonly job_name: string;
     readonly metrics_path: string;
+    readonly honor_labels?: boolean;
     readonly static_configs: readonly { readonly targets: readonly string[]; readonly labels: Readonly<Record<string, string>> }[];
   }[];
 }
@@ -44,6 +45,7 @@ export function prometheusConfig(plan: ScrapePlan, opts: PrometheusOptions): Pro
     scrape_configs: plan.jobs.map((j) => ({
       job_name: j.job,
       metrics_path: j.path,
+      ...(j.honorLabels === true ? { honor_labels: true } : {}),
       static_configs: [{ targets: [j.address], labels: { kind: j.kind } }],
     })),
   };

@@ -14,6 +14,8 @@ export interface ScrapeJob {
   readonly path: string;
   /** `service` for the stack's own services, `platform` for the monitoring containers. */
   readonly kind: "service" | "platform";
+  /** Keep the target's own `host`/`volume` labels (the Pushgateway relays other jobs' metrics). */
+  readonly honorLabels?: boolean;
 }
 
 /** A service that declares metrics but that Prometheus cannot reach, with the reason. */
@@ -38,6 +40,11 @@ export interface ScrapeScope {
    * @default false
    */
   readonly cloudflared?: boolean;
+  /**
+   * The Pushgateway runs (backups push their results to it).
+   * @default false
+   */
+  readonly pushgateway?: boolean;
 }
 
 /** The monitoring containers' own metrics endpoints (container name, port, path). */
@@ -74,5 +81,6 @@ export function scrapePlan(services: readonly Service[], scope: ScrapeScope): Sc
     if (p.cloudflaredOnly && scope.cloudflared !== true) continue;
     jobs.push({ job: p.job, address: `${p.job}:${p.port}`, path: p.path, kind: "platform" });
   }
+  if (scope.pushgateway === true) jobs.push({ job: "pushgateway", address: "pushgateway:9091", path: "/metrics", kind: "platform", honorLabels: true });
   return { jobs, skipped };
 }

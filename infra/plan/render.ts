@@ -7,6 +7,7 @@ import type { Endpoint, HostPortEndpoint, TunnelEndpoint } from "./endpoints";
 import { MERMAID_MAX_EDGES, MERMAID_MAX_TEXT, mermaidDiagram, mermaidEdgeCount, mermaidFits } from "./mermaid";
 import type { PlannedResource, StackPlan } from "./plan";
 import type { Violation } from "./policy";
+import { backupCoverage, coverageHeadline, coverageRows, type BackupCoverage } from "./backups";
 
 export type Format = "text" | "markdown" | "json";
 export const FORMATS: readonly Format[] = ["text", "markdown", "json"];
@@ -29,6 +30,8 @@ export interface JsonPlan {
   readonly endpoints: readonly Endpoint[];
   readonly violations: readonly Violation[];
   readonly summary: StackPlan["summary"];
+  /** Backup coverage per named volume. */
+  readonly backups: BackupCoverage;
 }
 
 export function jsonPlan(plan: StackPlan): JsonPlan {
@@ -50,6 +53,7 @@ export function jsonPlan(plan: StackPlan): JsonPlan {
     endpoints: plan.endpoints,
     violations: plan.violations,
     summary: plan.summary,
+    backups: backupCoverage(plan.model),
   };
 }
 
@@ -162,6 +166,9 @@ export function renderText(plans: readonly StackPlan[]): string {
     const rows = endpointRows(plan.endpoints);
     if (rows.length === 0) out.push("  nothing is published: no tunnel route, no host port");
     else out.push(...table(["FROM", "VIA", "TO"], rows).map((l) => `  ${l}`));
+    const coverage = backupCoverage(plan.model);
+    out.push("", `Backups: ${coverageHeadline(coverage)}`);
+    if (coverage.volumes.length > 0) out.push(...table(["VOLUME", "HOST", "SERVICE", "BACKUP"], coverageRows(coverage)).map((l) => `  ${l}`));
     out.push("", `Policies (${plan.policyPack.name} ${plan.policyPack.version}, ${plan.policyConfig}): ${verdict(plan)}`);
     for (const [level, list] of byLevel(plan.violations)) {
       out.push(`  ${level} (${list.length})`);
@@ -205,6 +212,9 @@ export function renderMarkdown(plans: readonly StackPlan[]): string {
     );
     const rows = endpointRows(plan.endpoints);
     out.push(...(rows.length === 0 ? ["Nothing is published: no tunnel route, no host port."] : mdTable(["From", "Via", "To"], rows)), "");
+    const coverage = backupCoverage(plan.model);
+    out.push("### Backups", "", `${coverageHeadline(coverage)}.`, "");
+    if (coverage.volumes.length > 0) out.push(...mdTable(["Volume", "Host", "Service", "Backup"], coverageRows(coverage)), "");
     out.push("### Policy results", "");
     const groups = byLevel(plan.violations);
     if (groups.length === 0) out.push("No violations.", "");

@@ -42,7 +42,7 @@ describe.each(SHIPPED_STACKS)("%s: monitoring containers", (stack) => {
   it("runs every monitoring container on the default network of the monitoring host, under one Monitoring component", () => {
     const e = ev(stack);
     const names = monitoringContainers(e).map((c) => c.inputs.name);
-    const expected = [...CORE, ...(e.model.monitoring.nodeExporter ? ["node-exporter"] : [])];
+    const expected = [...CORE, ...(e.model.monitoring.nodeExporter ? ["node-exporter"] : []), ...(e.model.backup.backups ? ["pushgateway"] : [])];
     expect([...names].sort()).toEqual([...expected].sort());
     const host = e.model.monitoring.host ?? e.model.hosts[0].name;
     const provider = named(ofType(e.resources, DOCKER_PROVIDER), `${host}-docker`);
