@@ -14,7 +14,7 @@ import * as path from "path";
 import { Command, Option } from "commander";
 import { PROJECT_DIR } from "../context";
 import { ConfigError, UsageError } from "../errors";
-import { planAtRef, readBasePlan, type BaseSides } from "../plan/diff/base";
+import { planAtRef, readBasePlan, resolveBase, type BaseSides } from "../plan/diff/base";
 import { diffStack, emptySide, hasChanges, type StackDiff } from "../plan/diff";
 import { renderDiff } from "../plan/diff/render";
 import { listStacks } from "../plan/project";
@@ -156,12 +156,14 @@ function usageProblems(opts: Options): { stacks: string[]; problems: string[] } 
   return { stacks, problems };
 }
 
-/** Each current plan against its base side; a stack the saved plan lacks is a usage error. */
-function diffAgainst(plans: readonly StackPlan[], base: BaseSides, file: string): StackDiff[] {
-  const lacking = plans.filter((p) => !base.sides.has(p.stack)).map((p) => p.stack);
-  if (!base.missingIsNew && lacking.length > 0) {
-    throw new UsageError(`--base-plan ${file}: has no stack ${lacking.join(", ")} (it has: ${[...base.sides.keys()].join(", ") || "none"})`);
-  }
+/** A saved plan must hold every stack asked for: it cannot tell a new stack from a forgotten one. */
+function requireBaseStacks(base: BaseSides, stacks: readonly string[], file: string): void {
+  const lacking = stacks.filter((s) => !base.sides.has(s));
+  if (lacking.length > 0) throw new UsageError(`--base-plan ${file}: has no stack ${lacking.join(", ")} (it has: ${[...base.sides.keys()].join(", ") || "none"})`);
+}
+
+/** Each current plan against its base side; a stack with no base side is new since the base. */
+function diffAgainst(plans: readonly StackPlan[], base: BaseSides): StackDiff[] {
   return plans.map((p) => {
     const side = base.sides.get(p.stack);
     return diffStack(side ?? emptySide(p.stack), jsonPlan(p), { base: base.label, newStack: side === undefined });
@@ -186,7 +188,10 @@ export async function runPlanCli(argv: readonly string[], io: CliIo = defaultIo)
     const combined = opts.all === true || stacks.length > 1;
     const projectDir = path.resolve(opts.projectDir);
     const packDir = opts.policyPack === undefined ? undefined : path.resolve(opts.policyPack);
+    // Every base problem is found before anything is planned.
     const basePlan = opts.basePlan === undefined ? undefined : readBasePlan(opts.basePlan);
+    if (basePlan) requireBaseStacks(basePlan, stacks, opts.basePlan ?? "");
+    if (opts.base !== undefined) resolveBase(opts.base, projectDir);
     // The base is planned in a child process while this one plans the current stacks.
     const baseRun = opts.base === undefined ? undefined : planAtRef({ ref: opts.base, projectDir, stacks, codeDir: PROJECT_DIR, policyPack: packDir, log: (l) => io.stderr(`${l}\n`) });
     baseRun?.catch(() => undefined);
@@ -202,7 +207,7 @@ export async function runPlanCli(argv: readonly string[], io: CliIo = defaultIo)
     let text: string;
     let changed = false;
     if (base) {
-      const diffs = diffAgainst(plans, base, opts.basePlan ?? "");
+      const diffs = diffAgainst(plans, base);
       changed = diffs.some(hasChanges);
       text = renderDiff(diffs, opts.format as Format, combined);
     } else {

@@ -88,12 +88,15 @@ export function resolveBase(ref: string, projectDir: string): { top: string; com
   return { top: fs.realpathSync(top.out), commit: commit.out };
 }
 
-/** Makes the base worktree's dependencies available: the current ones when the lockfiles agree, else `npm ci`. */
-function provideDependencies(baseRoot: string, codeDir: string, log: (line: string) => void): void {
+/**
+ * Makes the base worktree's dependencies available: the current ones when the
+ * base has no package.json of its own or the same package-lock.json, else `npm ci`.
+ */
+function provideDependencies(baseRoot: string, ownPackage: boolean, codeDir: string, log: (line: string) => void): void {
   if (fs.existsSync(path.join(baseRoot, "node_modules"))) return;
   const current = findUp(codeDir, "node_modules");
   const sameLock = readOrEmpty(path.join(baseRoot, "package-lock.json")) === readOrEmpty(path.join(current ?? codeDir, "package-lock.json"));
-  if (sameLock && current) {
+  if ((!ownPackage || sameLock) && current) {
     fs.symlinkSync(path.join(current, "node_modules"), path.join(baseRoot, "node_modules"), "dir");
     return;
   }
@@ -146,8 +149,9 @@ export async function planAtRef(opts: BaseRefOptions): Promise<BaseSides> {
     const present = fs.existsSync(baseProject) ? listStacks(baseProject) : [];
     const stacks = opts.stacks.filter((s) => present.includes(s));
     if (stacks.length === 0) return { label, sides: new Map(), missingIsNew: true };
-    const baseRoot = findUp(baseProject, "package.json", worktree) ?? baseProject;
-    provideDependencies(baseRoot, opts.codeDir, opts.log);
+    const packageRoot = findUp(baseProject, "package.json", worktree);
+    const baseRoot = packageRoot ?? baseProject;
+    provideDependencies(baseRoot, packageRoot !== undefined, opts.codeDir, opts.log);
     const json: unknown = JSON.parse(await runBasePlan(baseRoot, baseProject, stacks, opts.policyPack));
     const sides = parsePlanSides(json);
     return { label, sides: new Map(sides.map((s) => [s.stack, s])), missingIsNew: true };

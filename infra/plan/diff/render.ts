@@ -76,8 +76,8 @@ export function renderDiffText(diffs: readonly StackDiff[]): string {
   return out.join("\n");
 }
 
-/** Text inside a markdown list item or table: no line breaks, no stray markup from values. */
-const inline = (text: string): string => text.replace(/\r?\n/g, " ").replace(/([<>|])/g, "\\$1");
+/** Text inside a markdown list item: no line breaks, and no HTML tag can start inside a value. */
+const inline = (text: string): string => text.replace(/\r?\n/g, " ").replace(/</g, "&lt;");
 
 function details(summary: string, body: readonly string[]): string[] {
   return [`<details><summary>${summary}</summary>`, "", ...body, "", "</details>", ""];

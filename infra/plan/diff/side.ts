@@ -94,14 +94,16 @@ const stackSchema = z.object({
   violations: z.array(z.object({ policy: z.string(), level: z.enum(["mandatory", "advisory", "remediate"]), urn: z.string(), message: z.string() })),
 });
 
-const planFileSchema = z.union([z.object({ stacks: z.array(stackSchema) }), stackSchema]);
+const combinedSchema = z.object({ stacks: z.array(stackSchema) });
 
 /**
  * The stacks of a saved JSON plan (one stack's object, or `{stacks: [...]}`).
  * Throws an Error whose message lists where the file does not match.
  */
 export function parsePlanSides(json: unknown): PlanSide[] {
-  const parsed = planFileSchema.safeParse(json);
+  // The shape is told by its top-level key, so the errors are about the shape meant.
+  const combined = typeof json === "object" && json !== null && "stacks" in json;
+  const parsed = combined ? combinedSchema.safeParse(json) : stackSchema.safeParse(json);
   if (!parsed.success) {
     const issues = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join(".") || "(top)"}: ${i.message}`);
     throw new Error(`not a plan in the --format json shape (${issues.join("; ")})`);
