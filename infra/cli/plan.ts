@@ -45,7 +45,8 @@ Output:
   text and markdown print one section per stack, in the order planned.
   json with one --stack name prints that stack's object:
     {stack, file, profile, policyPack, policyConfig,
-     resources: [{urn, type, name, parent, provider, inputs, dependencies}],
+     resources: [{urn, type, name, parent, provider, inputs, dependencies,
+                  propertyDependencies, options}],
      endpoints: [...], violations: [{policy, level, urn, message}], summary}
   json with --all or several --stack names prints one object holding them all:
     {stacks: [<one object per stack, as above>], summary: {stacks, mandatory, advisory}}
