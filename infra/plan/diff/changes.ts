@@ -5,6 +5,12 @@
  * program's own `replaceOnChanges`. An input known only after deployment
  * (a container's `image`, which is its image's ID) counts as changed when a
  * resource it comes from is created or replaced, as `pulumi preview` does.
+ * An input that comes from a resource replaced with `deleteBeforeReplace`
+ * (a Docker network) counts as changed whatever its value: the engine
+ * diffs such dependents with those inputs unknown and, where the provider
+ * would replace them, deletes them before the resource and recreates them
+ * after (pulumi/pulumi pkg/resource/deploy/step_generator.go,
+ * calculateDependentReplacements).
  */
 import { classifyChange, withProviderDefaults, type ClassifiedChange } from "../../providers";
 import { UNKNOWN_TEXT, type DisplayValue } from "../values";
@@ -65,7 +71,10 @@ export function diffResources(base: PlanSide, head: PlanSide, classify: Classifi
     if (!b) change = { urn, type: h.type, name: h.name, action: "create", reasons: [], diff: [] };
     else {
       const cycleFree = new Set([...path, urn]);
-      const upstream = (dep: string): ResourceAction => (cycleFree.has(dep) ? "same" : visit(dep, cycleFree));
+      const upstream = (dep: string): Upstream => ({
+        action: cycleFree.has(dep) ? "same" : visit(dep, cycleFree),
+        deleteBeforeReplace: after.get(dep)?.options?.deleteBeforeReplace === true,
+      });
       change = compare(b, h, upstream, classify);
     }
     actions.set(urn, change.action);
@@ -84,7 +93,22 @@ export function diffResources(base: PlanSide, head: PlanSide, classify: Classifi
   return { changes: list, same: [...actions.values()].filter((a) => a === "same").length, actions };
 }
 
-function compare(b: SideResource, h: SideResource, upstream: (urn: string) => ResourceAction, classify: Classifier): ResourceChange {
+interface Upstream {
+  readonly action: ResourceAction;
+  readonly deleteBeforeReplace: boolean;
+}
+
+/** Why an input counts as changed because of a resource it comes from, if it does. */
+function upstreamCause(value: DisplayValue | undefined, deps: readonly string[], upstream: (urn: string) => Upstream): string | undefined {
+  for (const d of deps) {
+    const u = upstream(d);
+    if (u.action === "replace" && u.deleteBeforeReplace) return `${nameOf(d)} is replaced first (deleteBeforeReplace)`;
+    if (NEW_OUTPUTS.includes(u.action) && containsUnknown(value)) return `${nameOf(d)} is ${u.action === "create" ? "created" : "replaced"}`;
+  }
+  return undefined;
+}
+
+function compare(b: SideResource, h: SideResource, upstream: (urn: string) => Upstream, classify: Classifier): ResourceChange {
   const base = { urn: h.urn, type: h.type, name: h.name };
   // A component has no inputs of its own: what changes is its children.
   if (!isCustom(h)) return { ...base, action: "same", reasons: [], diff: [] };
@@ -92,9 +116,8 @@ function compare(b: SideResource, h: SideResource, upstream: (urn: string) => Re
   const now = withProviderDefaults(h.type, h.inputs) as Record<string, DisplayValue>;
   const pending = new Map<string, string>();
   for (const [key, deps] of Object.entries(h.propertyDependencies ?? {})) {
-    if (!containsUnknown(now[key])) continue;
-    const cause = deps.find((d) => NEW_OUTPUTS.includes(upstream(d)));
-    if (cause) pending.set(key, `${nameOf(cause)} is ${upstream(cause) === "create" ? "created" : "replaced"}`);
+    const cause = upstreamCause(now[key], deps, upstream);
+    if (cause) pending.set(key, cause);
   }
   const compared: Record<string, unknown> = { ...now };
   for (const key of pending.keys()) compared[key] = PENDING;

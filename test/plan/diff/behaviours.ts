@@ -29,6 +29,15 @@ export const MINIMAL_BEHAVIOURS: readonly ResourceBehaviour[] = [
     readBack: {},
   },
   {
+    type: "docker:index/network:Network",
+    // resource_docker_network.go: every argument is ForceNew; there is no Update.
+    sources: [`${DOCKER}/resource_docker_network.go`],
+    defaults: {},
+    forceNew: ["name", "labels", "internal", "driver", "options", "attachable", "ipv6", "checkDuplicate"],
+    updatable: [],
+    readBack: {},
+  },
+  {
     type: "docker:index/volume:Volume",
     // resource_docker_volume.go: every argument (name, labels, driver, driver_opts) is ForceNew; there is no Update.
     sources: [`${DOCKER}/resource_docker_volume.go`],

@@ -150,3 +150,21 @@ test("a tunnel route added and removed, and a policy finding fixed", async () =>
   expect(d.exposure.find((e) => e.subject === "https://app.miravaz.com")?.severity).toBe("high");
   expect(d.exposure.some((e) => e.kind === "policy" && e.change === "fixed")).toBe(true);
 });
+
+test("a network replaced before its replacement exists replaces every container on it, the network first", async () => {
+  const d = await diff("dev", stackText("dev"), editStack("dev", [[["homelab:networks", "backend", "internal"], false]]));
+  expect(change(d, "laptop-backend-network")).toMatchObject({ action: "replace", reasons: ["internal"] });
+  const onBackend = ["cache", "commander", "postgres", "worker"];
+  expect(d.downtime.map((x) => x.container).sort()).toEqual(onBackend);
+  for (const name of onBackend) {
+    const c = change(d, `${name}-container`);
+    expect(c.reasons).toEqual(["networksAdvanced"]);
+    expect(c.diff).toEqual([expect.objectContaining({ path: "networksAdvanced", note: "known after deploy: laptop-backend-network is replaced first (deleteBeforeReplace)" })]);
+  }
+  // sentinel is not on backend and keeps running.
+  expect(d.changes.some((c) => c.name === "sentinel-container")).toBe(false);
+  // postgres and cache come back before commander and worker, which depend on them.
+  const order = d.downtime.map((x) => x.container);
+  expect(order.indexOf("postgres")).toBeLessThan(order.indexOf("commander"));
+  expect(order.indexOf("cache")).toBeLessThan(order.indexOf("worker"));
+});
