@@ -5,7 +5,9 @@
  */
 import { jsonPlan, planStacks, PolicyRunner } from "../../../infra/plan";
 import { diffStack, type ResourceChange, type StackDiff } from "../../../infra/plan/diff";
+import { renderDiff } from "../../../infra/plan/diff/render";
 import { editStack, stackText } from "../../support/stacks";
+import { allShippedSecrets } from "../secrets";
 
 jest.mock("../../../infra/providers/behaviours", () => (require("./behaviours") as typeof import("./behaviours")).providerFacts());
 
@@ -167,4 +169,21 @@ test("a network replaced before its replacement exists replaces every container 
   const order = d.downtime.map((x) => x.container);
   expect(order.indexOf("postgres")).toBeLessThan(order.indexOf("commander"));
   expect(order.indexOf("cache")).toBeLessThan(order.indexOf("worker"));
+});
+
+test("no secret, as ciphertext or plaintext, reaches any format of a diff touching secret-carrying resources", async () => {
+  const base = stackText("homelab");
+  const head = editStack("homelab", [
+    [["homelab:monitoring", "grafanaHostname"], "dashboards.miravaz.com"],
+    [["homelab:github", "secretName"], "GHCR_TOKEN"],
+    [["homelab:services", "commander", "environment"], { LOG_LEVEL: "info" }],
+  ]);
+  const d = await diff("homelab", base, head);
+  expect(d.changes.length).toBeGreaterThan(3);
+  const { ciphertexts, plaintexts } = allShippedSecrets();
+  expect(plaintexts.length).toBeGreaterThan(3);
+  for (const format of ["text", "markdown", "json"] as const) {
+    const out = renderDiff([d], format, false);
+    for (const secret of [...ciphertexts, ...plaintexts]) expect(out.includes(secret)).toBe(false);
+  }
 });
