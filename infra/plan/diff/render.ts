@@ -39,10 +39,17 @@ function brief(v: DisplayValue): string {
   return s.length > MAX_VALUE ? `${s.slice(0, MAX_VALUE - 1)}…` : s;
 }
 
-function propertyLines(p: PropertyDiff): string[] {
+/** Property lines, indented under their resource; a line diff keeps its +/- in column `markAt` (0 for a ```diff block). */
+function propertyLines(p: PropertyDiff, markAt: number | undefined): string[] {
   const note = p.note ? `  (${p.note})` : "";
-  if (p.lines && p.lines.length > 0) return [`${p.path}:${note}`, ...p.lines.map((l) => `  ${l}`)];
-  return [`${p.path}: ${brief(p.old)} -> ${brief(p.new)}${note}`];
+  const pad = "      ";
+  // In a ```diff block column 0 is the marker, so everything else moves one column right.
+  const indent = markAt === 0 ? "     " : "    ";
+  if (p.lines && p.lines.length > 0) {
+    const lines = markAt === 0 ? p.lines.map((l) => (l.startsWith("@") ? ` ${pad}${l}` : `${l[0]}${pad}${l.slice(1)}`)) : p.lines.map((l) => `${pad}${l}`);
+    return [`${indent}${p.path}:${note}`, ...lines];
+  }
+  return [`${indent}${p.path}: ${brief(p.old)} -> ${brief(p.new)}${note}`];
 }
 
 function changeHeader(c: ResourceChange): string {
@@ -50,8 +57,8 @@ function changeHeader(c: ResourceChange): string {
   return `${SYMBOL[c.action]} ${c.action} ${c.name}  (${c.type})${why}`;
 }
 
-function changeLines(c: ResourceChange): string[] {
-  const lines = [changeHeader(c), ...c.diff.flatMap(propertyLines).map((l) => `    ${l}`)];
+function changeLines(c: ResourceChange, markAt?: number): string[] {
+  const lines = [changeHeader(c), ...c.diff.flatMap((p) => propertyLines(p, markAt))];
   if (c.ignored && c.ignored.length > 0) lines.push(`    (the provider never applies ${c.ignored.join(", ")} to the running resource)`);
   return lines;
 }
@@ -99,17 +106,16 @@ export function renderDiffMarkdown(diffs: readonly StackDiff[]): string {
     out.push(...(d.exposure.length === 0 ? ["No change to what is reachable or to policy findings."] : d.exposure.map((e) => `- ${marks[e.severity]} ${inline(e.text)}`)), "");
     out.push(...details(`Downtime (${d.downtime.length})`, d.downtime.length === 0 ? ["No container goes down."] : d.downtime.map((x) => `${x.order}. ${inline(x.text)}`)));
     out.push(...details(`Data (${d.data.length})`, d.data.length === 0 ? ["No volume or mount changes."] : d.data.map((x) => `- ${inline(x.text)}`)));
-    const body = d.changes.length === 0 ? ["No resource changes."] : fenced("diff", d.changes.flatMap(changeLines).map(diffMarker));
+    const body = d.changes.length === 0 ? ["No resource changes."] : fenced("diff", d.changes.flatMap((c) => changeLines(c, 0)).map(diffMarker));
     out.push(...details(`Changes (${d.changes.length})`, body));
   }
   return out.join("\n");
 }
 
-/** GitHub colours a ```diff block by its first character: + green, - red, ~/! orange. */
+/** GitHub colours a ```diff block by its first character: + green, - red, ! orange; a line diff keeps its own. */
 function diffMarker(line: string): string {
   if (line.startsWith("+- ")) return `! ${line.slice(3)}`;
   if (line.startsWith("~ ")) return `! ${line.slice(2)}`;
-  if (line.startsWith("    ")) return ` ${line}`;
   return line;
 }
 

@@ -4,7 +4,7 @@
  * gets the action and reasons the provider's own source gives it.
  */
 import { jsonPlan, planStacks, PolicyRunner } from "../../../infra/plan";
-import { diffStack, type ResourceChange, type StackDiff } from "../../../infra/plan/diff";
+import { diffStack, parsePlanSides, type ResourceChange, type StackDiff } from "../../../infra/plan/diff";
 import { renderDiff } from "../../../infra/plan/diff/render";
 import { editStack, stackText } from "../../support/stacks";
 import { allShippedSecrets } from "../secrets";
@@ -186,4 +186,17 @@ test("no secret, as ciphertext or plaintext, reaches any format of a diff touchi
     const out = renderDiff([d], format, false);
     for (const secret of [...ciphertexts, ...plaintexts]) expect(out.includes(secret)).toBe(false);
   }
+});
+
+test("a base plan saved before options were recorded: the data line says what it cannot know", async () => {
+  const saved = JSON.parse(JSON.stringify(await side("dev", stackText("dev")))) as { resources: Record<string, unknown>[] };
+  for (const r of saved.resources) {
+    delete r.options;
+    delete r.propertyDependencies;
+  }
+  const [base] = parsePlanSides(saved);
+  const d = diffStack(base, await side("dev", editStack("dev", [[["homelab:services", "postgres", "volumes"], []]])), { base: "old.json" });
+  const deleted = d.data.find((x) => x.kind === "volume-deleted");
+  expect(deleted).toMatchObject({ volume: "pgdata-dev", dataKept: undefined });
+  expect(deleted?.text).toBe("volume pgdata-dev on laptop is deleted; the base plan does not record retainOnDelete, so whether its data stays is unknown.");
 });
