@@ -98,12 +98,20 @@ interface Upstream {
   readonly deleteBeforeReplace: boolean;
 }
 
+interface Cause {
+  readonly note: string;
+  readonly from: NonNullable<PropertyDiff["from"]>;
+}
+
 /** Why an input counts as changed because of a resource it comes from, if it does. */
-function upstreamCause(value: DisplayValue | undefined, deps: readonly string[], upstream: (urn: string) => Upstream): string | undefined {
+function upstreamCause(value: DisplayValue | undefined, deps: readonly string[], upstream: (urn: string) => Upstream): Cause | undefined {
   for (const d of deps) {
     const u = upstream(d);
-    if (u.action === "replace" && u.deleteBeforeReplace) return `${nameOf(d)} is replaced first (deleteBeforeReplace)`;
-    if (NEW_OUTPUTS.includes(u.action) && containsUnknown(value)) return `${nameOf(d)} is ${u.action === "create" ? "created" : "replaced"}`;
+    const name = nameOf(d);
+    if (u.action === "replace" && u.deleteBeforeReplace) return { note: `known after deploy: ${name} is replaced first (deleteBeforeReplace)`, from: { name, deleteBeforeReplace: true } };
+    if (NEW_OUTPUTS.includes(u.action) && containsUnknown(value)) {
+      return { note: `known after deploy: ${name} is ${u.action === "create" ? "created" : "replaced"}`, from: { name, deleteBeforeReplace: false } };
+    }
   }
   return undefined;
 }
@@ -114,7 +122,7 @@ function compare(b: SideResource, h: SideResource, upstream: (urn: string) => Up
   if (!isCustom(h)) return { ...base, action: "same", reasons: [], diff: [] };
   const old = withProviderDefaults(h.type, b.inputs) as Record<string, DisplayValue>;
   const now = withProviderDefaults(h.type, h.inputs) as Record<string, DisplayValue>;
-  const pending = new Map<string, string>();
+  const pending = new Map<string, Cause>();
   for (const [key, deps] of Object.entries(h.propertyDependencies ?? {})) {
     const cause = upstreamCause(now[key], deps, upstream);
     if (cause) pending.set(key, cause);
@@ -125,7 +133,7 @@ function compare(b: SideResource, h: SideResource, upstream: (urn: string) => Up
   if (c.action === "same") return { ...base, action: "same", reasons: [], diff: [] };
   const diff = c.changed.flatMap((key): PropertyDiff[] => {
     const why = pending.get(key);
-    if (why) return [{ path: key, old: old[key] ?? null, new: now[key] ?? null, note: `known after deploy: ${why}` }];
+    if (why) return [{ path: key, old: old[key] ?? null, new: now[key] ?? null, note: why.note, from: why.from }];
     return diffProperty(key, old[key], now[key]);
   });
   const reasons = c.action === "replace" ? c.replaceReasons : c.changed;

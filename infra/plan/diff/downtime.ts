@@ -26,6 +26,8 @@ export interface DowntimeEntry {
   readonly dependents: readonly string[];
   /** Public hostnames routed to it. */
   readonly hostnames: readonly string[];
+  /** Resources replaced with deleteBeforeReplace that take this container down before they go (a network). */
+  readonly downBefore: readonly string[];
   readonly text: string;
 }
 
@@ -54,10 +56,11 @@ function describe(e: Omit<DowntimeEntry, "text" | "order">): string {
   const swap = e.deleteBeforeReplace
     ? "the old container is stopped and removed first (deleteBeforeReplace), then the new one starts: down in between"
     : "the new container starts before the old one is removed";
+  const first = e.downBefore.length > 0 ? `; it goes down before ${e.downBefore.join(", ")} is replaced and comes back after` : "";
   const wait = e.waitHealthy ? "; the deployment waits until it reports healthy" : "; nothing waits for it to be healthy";
   const deps = e.dependents.length > 0 ? `; ${e.dependents.join(", ")} depend${e.dependents.length === 1 ? "s" : ""} on it and lose it meanwhile` : "";
   const routes = e.hostnames.length > 0 ? `; serves ${e.hostnames.map((h) => `https://${h}`).join(", ")}` : "";
-  return `${e.container}${where} is replaced${why}: ${swap}${wait}${deps}${routes}.`;
+  return `${e.container}${where} is replaced${why}: ${swap}${first}${wait}${deps}${routes}.`;
 }
 
 export function downtime(base: PlanSide, head: PlanSide, changes: readonly ResourceChange[]): DowntimeEntry[] {
@@ -79,6 +82,7 @@ export function downtime(base: PlanSide, head: PlanSide, changes: readonly Resou
       waitHealthy: r.inputs["wait"] === true,
       dependents: headContainers.filter((c) => c.dependencies.includes(r.urn)).map(dockerName),
       hostnames: side.endpoints.flatMap((p) => (p.kind === "tunnel" && p.container === container ? [p.hostname] : [])),
+      downBefore: [...new Set(change.diff.flatMap((p) => (p.from?.deleteBeforeReplace ? [p.from.name] : [])))],
     };
     entries.push({ order: entries.length + 1, ...e, text: describe(e) });
   }

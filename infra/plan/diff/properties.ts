@@ -17,6 +17,8 @@ export interface PropertyDiff {
   readonly lines?: readonly string[];
   /** Why a value that only exists after deployment counts as changed. */
   readonly note?: string;
+  /** The resource whose replacement changes this value, and whether it goes first (deleteBeforeReplace). */
+  readonly from?: { readonly name: string; readonly deleteBeforeReplace: boolean };
 }
 
 /** Fields that name an element of a list of objects, in the order tried. */

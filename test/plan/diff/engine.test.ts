@@ -55,7 +55,9 @@ test("a new image tag replaces the image and, through its ID, the container; dep
   expect(change(d, "postgres-image").diff).toEqual([{ path: "name", old: "postgres:16.4", new: "postgres:16.6" }]);
   const container = change(d, "postgres-container");
   expect(container.reasons).toEqual(["image"]);
-  expect(container.diff).toEqual([{ path: "image", old: "(known after deploy)", new: "(known after deploy)", note: "known after deploy: postgres-image is replaced" }]);
+  expect(container.diff).toEqual([
+    { path: "image", old: "(known after deploy)", new: "(known after deploy)", note: "known after deploy: postgres-image is replaced", from: { name: "postgres-image", deleteBeforeReplace: false } },
+  ]);
   expect(d.downtime).toHaveLength(1);
   expect(d.downtime[0]).toMatchObject({ order: 1, container: "postgres", host: "laptop", action: "replace", deleteBeforeReplace: true, dependents: ["commander"] });
   expect(d.downtime[0].text).toMatch(/^postgres on laptop is replaced \(image\): the old container is stopped and removed first \(deleteBeforeReplace\)/);
@@ -162,6 +164,10 @@ test("a network replaced before its replacement exists replaces every container 
     const c = change(d, `${name}-container`);
     expect(c.reasons).toEqual(["networksAdvanced"]);
     expect(c.diff).toEqual([expect.objectContaining({ path: "networksAdvanced", note: "known after deploy: laptop-backend-network is replaced first (deleteBeforeReplace)" })]);
+  }
+  for (const x of d.downtime) {
+    expect(x.downBefore).toEqual(["laptop-backend-network"]);
+    expect(x.text).toContain("it goes down before laptop-backend-network is replaced and comes back after");
   }
   // sentinel is not on backend and keeps running.
   expect(d.changes.some((c) => c.name === "sentinel-container")).toBe(false);
