@@ -140,8 +140,11 @@ function compare(b: SideResource, h: SideResource, upstream: (urn: string) => Up
   return { ...base, action: c.action, reasons, diff, ...(c.ignored.length > 0 ? { ignored: c.ignored } : {}) };
 }
 
-/** Custom resources have a provider package in their type (`docker:index/...`); components and the stack do not. */
-const isCustom = (r: SideResource): boolean => r.type.includes(":index/") || r.type.startsWith("pulumi:providers:");
+/**
+ * Custom resources carry a provider module in their type (`docker:index/container:Container`)
+ * or are providers; components (`homelab:docker:Service`) and the stack do not.
+ */
+const isCustom = (r: SideResource): boolean => r.type.startsWith("pulumi:providers:") || (r.type.split(":")[1] ?? "").includes("/");
 
 /** The resource name at the end of a URN. */
 export const nameOf = (urn: string): string => urn.split("::").pop() ?? urn;
