@@ -1,20 +1,25 @@
 /**
  * `npm run plan -- --stack <name> [--format text|markdown|json] [--out FILE]`
  * `npm run plan -- --all [...]`
+ * `npm run plan -- --all --base <git-ref> | --base-plan <file> [--detailed-exitcode]`
  *
  * A credential-free preview: the real program evaluated under Pulumi's mock
  * runtime, checked by the policy pack over the analyzer protocol.
  * Exit codes: 0 clean or advisory only, 1 a mandatory violation (or an
- * unexpected failure), 2 invalid config or arguments.
+ * unexpected failure), 2 invalid config or arguments; with
+ * --detailed-exitcode, 3 when anything differs from the base.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { Command, Option } from "commander";
 import { PROJECT_DIR } from "../context";
 import { ConfigError, UsageError } from "../errors";
+import { planAtRef, readBasePlan, resolveBase, type BaseSides } from "../plan/diff/base";
+import { diffStack, emptySide, hasChanges, type StackDiff } from "../plan/diff";
+import { renderDiff } from "../plan/diff/render";
 import { listStacks } from "../plan/project";
-import { planStacks } from "../plan/plan";
-import { FORMATS, render, type Format } from "../plan/render";
+import { planStacks, type StackPlan } from "../plan/plan";
+import { FORMATS, jsonPlan, render, type Format } from "../plan/render";
 import { writeFileAtomic } from "../stackfile";
 import { defaultIo, parseArgs, runMain, type CliIo } from "./io";
 
@@ -27,24 +32,44 @@ interface Options {
   out?: string;
   projectDir: string;
   policyPack?: string;
+  base?: string;
+  basePlan?: string;
+  detailedExitcode?: boolean;
 }
+
+/** --detailed-exitcode's answer when the plan passes and something differs from the base. */
+export const EXIT_CHANGES = 3;
 
 const HELP_AFTER = `
 Output:
   text and markdown print one section per stack, in the order planned.
   json with one --stack name prints that stack's object:
     {stack, file, profile, policyPack, policyConfig,
-     resources: [{urn, type, name, parent, provider, inputs, dependencies}],
+     resources: [{urn, type, name, parent, provider, inputs, dependencies,
+                  propertyDependencies, options}],
      endpoints: [...], violations: [{policy, level, urn, message}], summary}
   json with --all or several --stack names prints one object holding them all:
     {stacks: [<one object per stack, as above>], summary: {stacks, mandatory, advisory}}
   Secrets print as "[secret]", values that exist only after deployment as
   "(known after deploy)". --out replaces FILE atomically.
 
+Against a base (--base <git-ref> or --base-plan <file>):
+  each stack is compared with the base, exposure first (hostnames made public
+  or losing Access, tunnel routes, host ports off loopback, policy findings new
+  or fixed), then downtime (replaced containers, in order), data (volumes
+  deleted, replaced or found again, mounts dropped) and every resource change
+  (create, update, replace, delete, with old -> new per input). --base plans
+  the commit from a temporary git worktree with its own program and stack
+  files; --base-plan reads a plan saved earlier with --format json.
+  json with one stack: {stack, base, newStack, changes: [{urn, type, name,
+    action, reasons, diff: [{path, old, new}]}], exposure, downtime, data, summary}
+  json with several: {stacks: [...], summary}
+
 Exit codes:
-  0  clean, or advisory findings only
+  0  clean, or advisory findings only (with --detailed-exitcode: and no change)
   1  at least one mandatory policy violation (or an unexpected failure)
   2  invalid stack config, policy config or arguments
+  3  with --detailed-exitcode: the plan passes and something differs from the base
 `;
 
 export function planCommand(io: CliIo): Command {
@@ -56,6 +81,9 @@ export function planCommand(io: CliIo): Command {
     .option("-o, --out <file>", "write the report to this file (atomically, creating folders) instead of stdout")
     .option("--project-dir <dir>", "folder holding Pulumi.yaml and the stack files", PROJECT_DIR)
     .option("--policy-pack <dir>", "policy pack folder (default: the project's policies/)")
+    .option("--base <git-ref>", "show what changes against this commit, branch or tag (planned from a temporary git worktree)")
+    .option("--base-plan <file>", "show what changes against a plan saved earlier with --format json")
+    .option("--detailed-exitcode", `with --base or --base-plan: exit ${EXIT_CHANGES} when anything changes, 0 when nothing does`)
     .addHelpText("after", HELP_AFTER)
     .allowExcessArguments(false)
     .exitOverride()
@@ -123,7 +151,24 @@ function usageProblems(opts: Options): { stacks: string[]; problems: string[] } 
       problems.push(`--stack: ${unknown.map((s) => `Pulumi.${s}.yaml`).join(", ")}: no such stack file in ${projectDir} (stacks: ${list})`);
     }
   } else problems.push(`give --stack <name> or --all (stacks: ${list})`);
+  if (opts.base !== undefined && opts.basePlan !== undefined) problems.push("give either --base or --base-plan, not both");
+  if (opts.detailedExitcode && opts.base === undefined && opts.basePlan === undefined) problems.push("--detailed-exitcode needs --base or --base-plan to compare with");
+  if (opts.basePlan !== undefined && !fs.existsSync(opts.basePlan)) problems.push(`--base-plan ${opts.basePlan}: no such file`);
   return { stacks, problems };
+}
+
+/** A saved plan must hold every stack asked for: it cannot tell a new stack from a forgotten one. */
+function requireBaseStacks(base: BaseSides, stacks: readonly string[], file: string): void {
+  const lacking = stacks.filter((s) => !base.sides.has(s));
+  if (lacking.length > 0) throw new UsageError(`--base-plan ${file}: has no stack ${lacking.join(", ")} (it has: ${[...base.sides.keys()].join(", ") || "none"})`);
+}
+
+/** Each current plan against its base side; a stack with no base side is new since the base. */
+function diffAgainst(plans: readonly StackPlan[], base: BaseSides): StackDiff[] {
+  return plans.map((p) => {
+    const side = base.sides.get(p.stack);
+    return diffStack(side ?? emptySide(p.stack), jsonPlan(p), { base: base.label, newStack: side === undefined });
+  });
 }
 
 function errorText(err: Error): string {
@@ -141,16 +186,42 @@ export async function runPlanCli(argv: readonly string[], io: CliIo = defaultIo)
     const { stacks, problems } = usageProblems(opts);
     if (problems.length === 1) throw new UsageError(problems[0]);
     if (problems.length > 1) throw new UsageError(`invalid arguments (${problems.length} problems):\n${problems.map((p) => `  - ${p}`).join("\n")}`);
-    const plans = await planStacks({ stacks, projectDir: path.resolve(opts.projectDir), packDir: opts.policyPack });
-    const text = render(plans, opts.format as Format, opts.all === true || stacks.length > 1);
+    const combined = opts.all === true || stacks.length > 1;
+    const projectDir = path.resolve(opts.projectDir);
+    const packDir = opts.policyPack === undefined ? undefined : path.resolve(opts.policyPack);
+    // Every base problem is found before anything is planned.
+    const basePlan = opts.basePlan === undefined ? undefined : readBasePlan(opts.basePlan);
+    if (basePlan) requireBaseStacks(basePlan, stacks, opts.basePlan ?? "");
+    if (opts.base !== undefined) resolveBase(opts.base, projectDir);
+    // The base is planned in a child process while this one plans the current stacks.
+    const baseRun = opts.base === undefined ? undefined : planAtRef({ ref: opts.base, projectDir, stacks, codeDir: PROJECT_DIR, policyPack: packDir, log: (l) => io.stderr(`${l}\n`) });
+    baseRun?.catch(() => undefined);
+    let plans: StackPlan[];
+    try {
+      plans = await planStacks({ stacks, projectDir, packDir });
+    } finally {
+      // A failed current plan still waits for the base's worktree to be removed.
+      if (baseRun) await baseRun.catch(() => undefined);
+    }
+    const base = basePlan ?? (baseRun ? await baseRun : undefined);
     const mandatory = plans.reduce((n, p) => n + p.summary.mandatory, 0);
+    let text: string;
+    let changed = false;
+    if (base) {
+      const diffs = diffAgainst(plans, base);
+      changed = diffs.some(hasChanges);
+      text = renderDiff(diffs, opts.format as Format, combined);
+    } else {
+      text = render(plans, opts.format as Format, combined);
+    }
     if (opts.out !== undefined) {
       writeOut(opts.out, text);
       io.stderr(`wrote ${opts.out} (${plans.length} stack${plans.length === 1 ? "" : "s"}, ${mandatory} mandatory violation${mandatory === 1 ? "" : "s"})\n`);
     } else {
       io.stdout(text);
     }
-    return mandatory > 0 ? 1 : 0;
+    if (mandatory > 0) return 1;
+    return opts.detailedExitcode && changed ? EXIT_CHANGES : 0;
   } catch (err) {
     if (err instanceof ConfigError || err instanceof UsageError) {
       io.stderr(errorText(err));

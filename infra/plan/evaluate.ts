@@ -28,6 +28,8 @@ export interface RecordedResource {
   readonly dependencies: readonly string[];
   /** Inputs in the engine's wire form: secrets and unknowns keep their markers. */
   readonly inputs: Readonly<Record<string, unknown>>;
+  /** Per top-level input, the resources its value came from (the engine's property dependencies). */
+  readonly propertyDependencies?: Readonly<Record<string, readonly string[]>>;
   readonly options: ResourceOptionsSeen;
 }
 
@@ -99,6 +101,7 @@ interface RegisterRequest {
   getDeletebeforereplace(): boolean;
   getIgnorechangesList(): string[];
   getReplaceonchangesList(): string[];
+  getPropertydependenciesMap?(): { forEach(cb: (deps: { getUrnsList(): string[] }, key: string) => void): void };
   getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
 }
 
@@ -170,6 +173,15 @@ function readStackFile(file: string): string {
   return fs.readFileSync(file, "utf8");
 }
 
+function propertyDependencies(req: RegisterRequest): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  req.getPropertydependenciesMap?.().forEach((deps, key) => {
+    const urns = deps.getUrnsList();
+    if (urns.length > 0) out[key] = [...urns].sort();
+  });
+  return Object.fromEntries(Object.entries(out).sort(([a], [b]) => a.localeCompare(b)));
+}
+
 function recordRegistrations(monitor: Monitor, into: RecordedResource[]): void {
   const original = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req, cb) => {
@@ -184,6 +196,7 @@ function recordRegistrations(monitor: Monitor, into: RecordedResource[]): void {
           provider: req.getProvider() || undefined,
           dependencies: req.getDependenciesList(),
           inputs: req.getObject()?.toJavaScript() ?? {},
+          propertyDependencies: propertyDependencies(req),
           options: {
             protect: req.getProtect() ?? false,
             retainOnDelete: req.getRetainondelete() ?? false,

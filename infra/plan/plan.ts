@@ -13,9 +13,20 @@ import { readProject, requireStacks } from "./project";
 import { displayInputs, providerUrn, type DisplayValue } from "./values";
 import { withProviderDefaults } from "../providers";
 
-export interface PlannedResource extends Omit<RecordedResource, "inputs" | "options"> {
+export interface PlannedResource extends Omit<RecordedResource, "inputs" | "options" | "propertyDependencies"> {
   /** Secrets as "[secret]", unknowns as "(known after deploy)". */
   readonly inputs: { readonly [key: string]: DisplayValue };
+  /** Per top-level input, the resources its value came from. */
+  readonly propertyDependencies: Readonly<Record<string, readonly string[]>>;
+  readonly options: PlannedOptions;
+}
+
+/** The resource options a diff against a base needs: what replacement and deletion do. */
+export interface PlannedOptions {
+  readonly protect: boolean;
+  readonly retainOnDelete: boolean;
+  readonly deleteBeforeReplace: boolean;
+  readonly replaceOnChanges: readonly string[];
 }
 
 export interface PlanSummary {
@@ -111,6 +122,13 @@ function plannedResource(r: RecordedResource): PlannedResource {
     provider: providerUrn(r.provider),
     dependencies: r.dependencies,
     inputs: displayInputs(r.inputs),
+    propertyDependencies: r.propertyDependencies ?? {},
+    options: {
+      protect: r.options.protect,
+      retainOnDelete: r.options.retainOnDelete,
+      deleteBeforeReplace: r.options.deleteBeforeReplace,
+      replaceOnChanges: r.options.replaceOnChanges ?? [],
+    },
   };
 }
 

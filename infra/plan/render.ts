@@ -26,6 +26,8 @@ export interface JsonPlan {
     readonly provider: string | null;
     readonly inputs: PlannedResource["inputs"];
     readonly dependencies: readonly string[];
+    readonly propertyDependencies: PlannedResource["propertyDependencies"];
+    readonly options: PlannedResource["options"];
   }[];
   readonly endpoints: readonly Endpoint[];
   readonly violations: readonly Violation[];
@@ -49,6 +51,8 @@ export function jsonPlan(plan: StackPlan): JsonPlan {
       provider: r.provider ?? null,
       inputs: r.inputs,
       dependencies: r.dependencies,
+      propertyDependencies: r.propertyDependencies,
+      options: r.options,
     })),
     endpoints: plan.endpoints,
     violations: plan.violations,

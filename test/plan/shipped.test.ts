@@ -64,7 +64,7 @@ describe("json", () => {
       const json = jsonOf(stack);
       expect(Object.keys(json)).toEqual(expect.arrayContaining(["stack", "resources", "endpoints", "violations", "summary"]));
       expect(json.stack).toBe(stack);
-      for (const r of json.resources) expect(Object.keys(r).sort()).toEqual(["dependencies", "inputs", "name", "parent", "provider", "type", "urn"]);
+      for (const r of json.resources) expect(Object.keys(r).sort()).toEqual(["dependencies", "inputs", "name", "options", "parent", "propertyDependencies", "provider", "type", "urn"]);
       for (const v of json.violations) expect(Object.keys(v).sort()).toEqual(["level", "message", "policy", "urn"]);
       expect(json.resources.length).toBe(json.summary.resources);
     }

@@ -114,6 +114,81 @@ describe("promote.yml's Promote step", () => {
   });
 });
 
+/**
+ * Runs a step's bash as GitHub does (`bash --noprofile --norc -eo pipefail`),
+ * with `npm` replaced by a script that records its arguments, runs `npmBody`
+ * (in the step's folder) and exits with `code`.
+ */
+function runWithFakeNpm(run: string, vars: Record<string, string>, npmBody: string, code: number) {
+  const dir = tempDir();
+  const bin = path.join(dir, "bin");
+  fs.mkdirSync(bin);
+  fs.writeFileSync(path.join(bin, "npm"), `#!/bin/sh\nprintf '%s\\n' "$@" > "${dir}/args"\n${npmBody}\nexit ${code}\n`, { mode: 0o755 });
+  const files = { GITHUB_OUTPUT: path.join(dir, "output"), GITHUB_STEP_SUMMARY: path.join(dir, "summary") };
+  for (const f of Object.values(files)) fs.writeFileSync(f, "");
+  const r = spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", run], {
+    cwd: dir,
+    encoding: "utf8",
+    env: env({ ...vars, ...files, PATH: `${bin}:${process.env.PATH ?? ""}` }),
+  });
+  const read = (f: string): string => (fs.existsSync(f) ? fs.readFileSync(f, "utf8") : "");
+  return { status: r.status, args: read(path.join(dir, "args")).split("\n").filter((a) => a !== ""), output: read(files.GITHUB_OUTPUT), summary: read(files.GITHUB_STEP_SUMMARY), dir };
+}
+
+describe("preview.yml's plan step", () => {
+  const step = stepNamed(load("preview.yml").jobs.check, "Offline plan of every stack");
+  const writePlan = `printf '## Plan\\n' > plan.md`;
+
+  it("plans every stack against the merge commit's first parent", () => {
+    const r = runWithFakeNpm(step.run ?? "", {}, writePlan, 0);
+    expect(r.args).toEqual(["run", "plan", "--", "--all", "--base", "HEAD^1", "--detailed-exitcode", "--format", "markdown", "--out", "plan.md"]);
+    expect(r.summary).toBe("## Plan\n");
+  });
+
+  it.each([
+    [0, "0", "false"],
+    [3, "0", "true"],
+    [1, "1", "false"],
+    [2, "2", "false"],
+  ])("plan exit %i: the step passes, exit=%s and changed=%s for the later steps", (code, exit, changed) => {
+    const r = runWithFakeNpm(step.run ?? "", {}, writePlan, code);
+    expect(r.status).toBe(0);
+    expect(r.output).toBe(`changed=${changed}\nexit=${exit}\n`);
+  });
+
+  it("writes a note when the plan left no report", () => {
+    const r = runWithFakeNpm(step.run ?? "", {}, "", 1);
+    expect(r.summary).toBe("# Plan\n\nThe plan command exited 1 without writing a report; see the job log.\n");
+  });
+});
+
+describe("promote.yml's diff step", () => {
+  const step = stepNamed(load("promote.yml").jobs.promote, "Diff of the target stack");
+
+  it("plans the target stack against HEAD and hands the report to the pull request body", () => {
+    const r = runWithFakeNpm(step.run ?? "", { TO: "homelab" }, "printf '## Plan: homelab\\n- change\\n' > diff.md", 0);
+    expect(r.status).toBe(0);
+    expect(r.args).toEqual(["run", "--silent", "plan", "--", "--stack", "homelab", "--base", "HEAD", "--format", "markdown", "--out", "diff.md"]);
+    expect(r.output).toBe("diff<<PLAN_DIFF_EOF\n## Plan: homelab\n- change\nPLAN_DIFF_EOF\n");
+    expect(r.summary).toBe("## Plan: homelab\n- change\n");
+  });
+
+  it("still gives the pull request a body when the plan fails", () => {
+    const r = runWithFakeNpm(step.run ?? "", { TO: "prod" }, "", 1);
+    expect(r.status).toBe(0);
+    expect(r.output).toBe("diff<<PLAN_DIFF_EOF\nThe plan against the base exited 1 without a report; see the run log.\nPLAN_DIFF_EOF\n");
+  });
+
+  it("cuts a report too long for a pull request body, keeping it whole in the job summary", () => {
+    const r = runWithFakeNpm(step.run ?? "", { TO: "prod" }, "head -c 70000 /dev/zero | tr '\\0' x > diff.md", 0);
+    expect(r.summary.length).toBe(70000);
+    const body = r.output.replace(/^diff<<PLAN_DIFF_EOF\n/, "").replace(/PLAN_DIFF_EOF\n$/, "");
+    expect(body.length).toBeLessThan(65536);
+    expect(body.startsWith("x".repeat(60000))).toBe(true);
+    expect(body).toContain("**Cut: the whole report is in the job summary.**");
+  });
+});
+
 interface Call {
   readonly method: string;
   readonly args: Record<string, unknown>;

@@ -112,8 +112,15 @@ describe("preview.yml", () => {
 
   it("installs, typechecks, tests and plans every stack as markdown, without any secret, so forks work", () => {
     expect(runs(check).slice(0, 3)).toEqual(["npm ci --no-audit --no-fund", "npx tsc --noEmit", "npm test"]);
-    expect(stepNamed(check, "Offline plan of every stack").run).toContain("npm run plan -- --all --format markdown --out plan.md");
+    expect(stepNamed(check, "Offline plan of every stack").run).toContain("npm run plan -- --all --base HEAD^1 --detailed-exitcode --format markdown --out plan.md");
     expect(mentionsSecret(check)).toBe(false);
+  });
+
+  it("diffs the plan against the pull request's base: the merge commit's first parent, fetched with it", () => {
+    const [checkout] = using(check, "actions/checkout");
+    // Depth 2: the merge commit GitHub checks out and its parents, so HEAD^1 (the base branch) exists.
+    expect(checkout.with).toMatchObject({ "fetch-depth": 2, "persist-credentials": false });
+    expect(stepNamed(check, "Offline plan of every stack").run).toMatch(/--base HEAD\^1\b/);
   });
 
   it("publishes the plan even after a failing test, and fails on a blocking plan only afterwards", () => {
@@ -225,6 +232,14 @@ describe("promote.yml", () => {
       branch: "promote/${{ inputs.from }}-to-${{ inputs.to }}",
     });
     expect(String(pr.with?.body)).toContain("${{ steps.promote.outputs.summary }}");
+    // The body carries the target stack's plan against the commit it was promoted from.
+    const diff = stepNamed(job, "Diff of the target stack");
+    expect(job.steps.indexOf(diff)).toBeGreaterThan(job.steps.indexOf(step));
+    expect(job.steps.indexOf(diff)).toBeLessThan(job.steps.indexOf(pr));
+    expect(diff.env).toEqual({ TO: "${{ inputs.to }}" });
+    expect(diff.run).not.toContain("${{");
+    expect(diff.run).toContain('npm run --silent plan -- --stack "$TO" --base HEAD --format markdown --out diff.md');
+    expect(String(pr.with?.body)).toContain("${{ steps.diff.outputs.diff }}");
     // Promotion is offline: no secret beyond the optional token, no tailnet.
     expect(using(job, "tailscale/github-action")).toEqual([]);
   });
