@@ -130,6 +130,7 @@ describe("real-world shapes", () => {
 
   it("refuses privileged, host-namespace and host-network services, and services of inactive profiles", () => {
     expect(Object.keys(svc)).toEqual(["app", "db", "portainer", "media"]);
+    expect(keyOf("adminer", "profiles")?.status).toBe("refused");
     expect(keyOf("hostile", "image")?.note).toContain("pid: host");
     expect(keyOf("builder", "profiles")).toEqual({ key: "profiles", status: "refused", note: "profile tools is not active: pass --profile tools to import it" });
     expect(keyOf("app", "stop_grace_period")?.status).toBe("refused");
@@ -158,5 +159,16 @@ describe("secrets encrypted with PULUMI_CONFIG_PASSPHRASE", () => {
     expect(open(env.API_TOKEN.secure)).toBe("example-api-token");
     expect(open(env.DATABASE_URL.secure)).toBe("postgres://miravaz:example-db-password@db:5432/miravaz");
     expect(loadStack({ stack: "homelab", projectDir: dir }).model.services[0].secretEnvironment).toEqual({ DATABASE_URL: "[secret]", API_TOKEN: "[secret]" });
+  });
+});
+
+describe("--profile", () => {
+  it("imports the services of an active profile, and still refuses the unsafe ones", () => {
+    const dir = scratchProject();
+    const { report } = importCompose({ files: fixtureFiles(CASES[3]), stack: "prod", projectDir: dir, env: ENV, profiles: ["debug"] });
+    expect(Object.keys(services(readStack(dir, "prod")))).toEqual(["app", "db", "portainer", "adminer", "media"]);
+    const adminer = report.services.find((s) => s.name === "adminer");
+    expect(adminer?.keys.find((k) => k.key === "ports[0]")).toEqual({ key: "ports[0]", status: "mapped", note: '"127.0.0.1:8081:8080"' });
+    expect(report.services.find((s) => s.name === "debug")?.keys[0].note).toContain("network_mode: host");
   });
 });
