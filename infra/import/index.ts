@@ -20,6 +20,7 @@ import { serviceStatus, type ImportReport, type KeyReport, type ServiceReport } 
 import { existingEncrypter, newEncrypter, secretCommand, secretPath, type Encrypter } from "./secrets";
 import { editStackText, newStackText, type StackAdditions } from "./write";
 import { parse as parseYaml } from "yaml";
+import { parsePortString } from "../parse";
 
 export interface ImportOptions {
   readonly files: readonly string[];
@@ -149,6 +150,61 @@ function conflictReports(mapped: MappedService[], existing: Existing, replace: b
   });
 }
 
+/** `ip:port/protocol` of each published port in a service body (stack syntax), loopback when no IP is given. */
+function publishedPorts(body: Record<string, unknown>): { key: string; index: number }[] {
+  const out: { key: string; index: number }[] = [];
+  ((body.ports as unknown[] | undefined) ?? []).forEach((p, index) => {
+    if (typeof p === "string") {
+      const r = parsePortString(p);
+      if (r.ok && r.value.published !== undefined) out.push({ key: `${r.value.hostIp ?? "127.0.0.1"}:${r.value.published}/${r.value.protocol}`, index });
+    } else {
+      const m = obj(p);
+      if (m.published !== undefined) out.push({ key: `${String(m.host_ip ?? "127.0.0.1")}:${String(m.published)}/${String(m.protocol ?? "tcp")}`, index });
+    }
+  });
+  return out;
+}
+
+const ANY_IP = /^(0\.0\.0\.0|::|\*):/;
+const portClash = (a: string, b: string): boolean => a === b || ((ANY_IP.test(a) || ANY_IP.test(b)) && a.replace(/^.*:/, "") === b.replace(/^.*:/, ""));
+
+/**
+ * Host ports already bound by the stack's other services (or by an earlier
+ * imported one) are left out and reported, instead of failing the import:
+ * Compose files often publish the same port in two projects.
+ */
+function dropClashingPorts(mapped: MappedService[], existing: Existing, replace: boolean): MappedService[] {
+  const have = obj(existing?.config["homelab:services"]);
+  const replaced = new Set(replace ? mapped.filter((m) => m.imported).map((m) => m.name) : []);
+  const taken = Object.entries(have)
+    .filter(([name]) => !replaced.has(name))
+    .flatMap(([name, body]) => publishedPorts(obj(body)).map((p) => ({ key: p.key, owner: name })));
+  return mapped.map((m) => {
+    if (!m.imported) return m;
+    const drop = new Map<number, string>();
+    for (const p of publishedPorts(m.body)) {
+      const clash = taken.find((t) => portClash(t.key, p.key));
+      if (clash) drop.set(p.index, clash.owner);
+      else taken.push({ key: p.key, owner: m.name });
+    }
+    if (drop.size === 0) return m;
+    const ports = ((m.body.ports as unknown[]) ?? []).filter((_, i) => !drop.has(i));
+    const body: Record<string, unknown> = { ...m.body, ports };
+    if (ports.length === 0) delete body.ports;
+    const keys = m.keys.map((k) => {
+      const i = /^ports\[(\d+)\]$/.exec(k.key);
+      const owner = i ? drop.get(Number(i[1])) : undefined;
+      return owner === undefined ? k : { key: k.key, status: "refused" as const, note: `host port already bound by service "${owner}" in this stack: pick another port` };
+    });
+    return { ...m, body, keys };
+  });
+}
+
+function keptSecrets(existing: Existing, service: string): Record<string, unknown> {
+  const env = obj(obj(obj(existing?.config["homelab:services"])[service]).secretEnvironment);
+  return Object.fromEntries(Object.entries(env).filter(([, v]) => typeof obj(v).secure === "string"));
+}
+
 /** Runs the whole import; throws ConfigError for input it cannot accept (nothing is written then). */
 export function importCompose(opts: ImportOptions): ImportResult {
   const project = loadCompose({ files: opts.files, envFile: opts.envFile, profiles: opts.profiles, env: opts.env });
@@ -157,7 +213,7 @@ export function importCompose(opts: ImportOptions): ImportResult {
   const name = path.basename(file);
   const existing = readExisting(file);
   const { target, features } = targetStack(project, opts.stack, existing);
-  const mapped = conflictReports(mapServices(project, target), existing, opts.replace === true);
+  const mapped = dropClashingPorts(conflictReports(mapServices(project, target), existing, opts.replace === true), existing, opts.replace === true);
   const imported = mapped.filter((m) => m.imported);
   const nets = networksFor(project, imported, target.networkNames);
   const passphrase = opts.env.PULUMI_CONFIG_PASSPHRASE;
@@ -168,7 +224,10 @@ export function importCompose(opts: ImportOptions): ImportResult {
   const commands: string[] = [];
   for (const m of imported) {
     const body = { ...m.body };
-    if (m.secrets.length > 0 && enc) body.secretEnvironment = Object.fromEntries(m.secrets.map((s) => [s.name, { secure: enc.encrypt(s.value) }]));
+    // A replaced service keeps the secure values it had (ciphertext as written); imported ones win.
+    const kept = opts.replace ? keptSecrets(existing, m.name) : {};
+    const fresh = enc ? Object.fromEntries(m.secrets.map((s) => [s.name, { secure: enc.encrypt(s.value) }])) : {};
+    if (Object.keys(kept).length + Object.keys(fresh).length > 0) body.secretEnvironment = { ...kept, ...fresh };
     for (const s of m.secrets) {
       secretPaths.push(secretPath(m.name, s.name));
       commands.push(secretCommand(opts.stack, m.name, s.name));
@@ -176,7 +235,8 @@ export function importCompose(opts: ImportOptions): ImportResult {
     services[m.name] = body;
   }
   const watchtowerAsked = project.services.some((s) => typeof s.data.image === "string" && /(^|\/)(containrrr|nickfury|beatkind)\/watchtower(:|@|$)/.test(s.data.image));
-  const topKeys: Record<string, unknown> = watchtowerAsked && !features.watchtower ? { "homelab:features": { watchtower: true } } : {};
+  // A new stack gets the feature the compose file ran; an existing stack's features are the user's to change.
+  const topKeys: Record<string, unknown> = watchtowerAsked && !features.watchtower && existing === undefined ? { "homelab:features": { watchtower: true } } : {};
   // A stack that declared no networks had homelab-net as every service's default: keep it first.
   const hadNetworks = existing !== undefined && Object.keys(obj(existing.config["homelab:networks"])).length > 0;
   const hadServices = existing !== undefined && Object.keys(obj(existing.config["homelab:services"])).length > 0;
@@ -190,7 +250,9 @@ export function importCompose(opts: ImportOptions): ImportResult {
     ...project.inactive.map((s) => ({ name: s.name, status: "refused" as const, keys: [{ key: "profiles", status: "refused" as const, note: `profile ${s.profiles.join(", ")} is not active: pass --profile ${s.profiles[0]} to import it` }] })),
   ];
   const warnings = project.unsetVariables.map((v) => `variable ${v} is not set and has no default: Compose substitutes an empty string, and so did the import`);
-  if (watchtowerAsked && Object.keys(topKeys).length > 0) warnings.push("the compose file ran Watchtower: homelab:features.watchtower set to true");
+  if (watchtowerAsked && !features.watchtower) {
+    warnings.push(Object.keys(topKeys).length > 0 ? "the compose file ran Watchtower: homelab:features.watchtower set to true" : "the compose file ran Watchtower, this stack does not: set homelab:features.watchtower to true if it should");
+  }
   const report: ImportReport = {
     stack: opts.stack,
     file: name,
