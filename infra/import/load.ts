@@ -156,6 +156,7 @@ function applyExtends(name: string, services: JsonMap, file: string, ctx: Extend
   if (ext === undefined) return { data, from: undefined };
   const ref = isMap(ext) ? { service: String(ext.service), file: typeof ext.file === "string" ? ext.file : undefined } : { service: String(ext), file: undefined };
   const key = `${ref.file ?? file}#${ref.service}`;
+  if (trail.length === 0) trail = [`${file}#${name}`];
   if (trail.includes(key)) {
     throw new ConfigError([{ file: path.basename(file), path: `services.${name}.extends`, message: `extends cycle: ${[...trail, key].map((k) => k.split("#")[1]).join(" -> ")}` }]);
   }
