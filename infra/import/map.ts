@@ -11,7 +11,7 @@ import { looksSecret } from "../checks/secretNames";
 import { parseMemory, parsePortString, VOLUME_NAME } from "../parse";
 import { SERVICE_KEYS, type KeyStatus } from "./keys";
 import type { ComposeProject, ComposeService } from "./load";
-import { isMap, type Json, type JsonMap } from "./merge";
+import { isMap, splitVolumeSpec, type Json, type JsonMap } from "./merge";
 import type { KeyReport } from "./report";
 
 export interface TargetStack {
@@ -151,10 +151,8 @@ const volumes: Handler = (value, svc, _out, ctx) => {
       readOnly = v.read_only === true || v.read_only === "true";
       for (const k of ["bind", "volume", "tmpfs", "consistency", "image"]) if (k in v) dropped.push(k);
     } else {
-      const parts = String(v).split(":");
-      const drive = /^[A-Za-z]$/.test(parts[0]) && parts.length > 2;
-      const p = drive ? [`${parts[0]}:${parts[1]}`, ...parts.slice(2)] : parts;
-      if (p.length === 1) return note(key, "refused", `anonymous volume "${p[0]}": name it (name:${p[0]}) so its data is kept`);
+      const p = splitVolumeSpec(String(v));
+      if (p.length === 1) return note(key, "refused", `anonymous volume "${p[0]}": give it a name (NAME:${p[0]}) so its data is kept`);
       [source, target] = p;
       const modes = (p[2] ?? "").split(",").filter((m) => m !== "");
       readOnly = modes.includes("ro");
@@ -182,7 +180,8 @@ const volumes: Handler = (value, svc, _out, ctx) => {
       notes.push(`relative path resolved against ${ctx.project.dir}${ctx.target.remoteHost ? "; the stack's host is remote: this path must exist there" : ""}`);
       status = "changed";
     }
-    out.push(`${source}:${target}${readOnly ? ":ro" : ""}`);
+    // The stack's short syntax would read a one-letter volume name as a Windows drive: write it long.
+    out.push(type === "volume" && source.length === 1 ? { type, source, target, read_only: readOnly } : `${source}:${target}${readOnly ? ":ro" : ""}`);
     return note(key, status, notes.join("; "));
   });
   return withBody(reports, out.length > 0 ? { volumes: out } : {});

@@ -36,12 +36,22 @@ export function nameMap(value: Json | undefined): JsonMap {
   return Object.fromEntries((Array.isArray(value) ? value : []).map((n) => [String(n), null]));
 }
 
+/**
+ * `SOURCE:TARGET[:MODE]` split into its parts, a Windows drive (`C:\\data`,
+ * `C:/data:/d`) kept with its path. A one-letter volume name (`v:/a:ro`) is
+ * not a drive: a drive's path is followed by an absolute container path.
+ */
+export function splitVolumeSpec(spec: string): string[] {
+  const parts = spec.split(":");
+  const drive = /^[A-Za-z]$/.test(parts[0]) && parts.length > 2 && (parts[1].startsWith("\\") || parts[2].startsWith("/"));
+  return drive ? [`${parts[0]}:${parts[1]}`, ...parts.slice(2)] : parts;
+}
+
 /** The container path of a short or long volume entry. */
 export function volumeTarget(v: Json): string {
   if (isMap(v)) return String(v.target ?? "");
-  const parts = String(v).split(":");
-  const drive = /^[A-Za-z]$/.test(parts[0]) && parts.length > 2 ? 1 : 0;
-  return parts.length === 1 ? parts[0] : parts[1 + drive];
+  const parts = splitVolumeSpec(String(v));
+  return parts.length === 1 ? parts[0] : parts[1];
 }
 
 function unionList(a: Json[], b: Json[]): Json[] {

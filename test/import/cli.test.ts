@@ -78,3 +78,31 @@ describe("npm run import", () => {
     expect((await run([inc, "--stack", "x", "--project-dir", path.dirname(inc)])).err).toContain("include: not supported: pass the included files as more compose files");
   });
 });
+
+describe("odd input never crashes the import", () => {
+  const ODD: readonly [string, number][] = [
+    ["", 2],
+    ["[]", 2],
+    ["services:\n", 2],
+    ["services: {}\n", 0],
+    ["services:\n  a: {}\n", 0],
+    ["services:\n  a:\n    image: 5\n", 2],
+    ["services:\n  A_B:\n    image: nginx:1.27\n", 0],
+    ["services:\n  a:\n    image: nginx:1.27\n    ports: ['1-5:1-5', 80, '::1:80:80', '[::1]:81:80']\n", 0],
+    ["services:\n  a:\n    image: nginx:1.27\n    volumes: ['/x', 'v:/a:z', 'C:\\\\data:/d', {type: tmpfs, target: /t}]\n    environment: {A: null, B: 1, C: true}\n", 0],
+    ["services:\n  a:\n    image: nginx:1.27\n    healthcheck: {test: ['CMD-SHELL', 'true'], interval: 1h2m3s, start_interval: 1s}\n    deploy: {replicas: 2}\n    restart: on-failure:3\n    container_name: Foo\n    networks: {n: {aliases: [x]}}\nnetworks:\n  n: {external: true}\n", 0],
+    ["services:\n  a:\n    image: nginx:1.27\n    depends_on: [missing]\n    labels: ['traefik.http.routers.r.rule=Host(`a.b.c`) || PathPrefix(`/x`)']\n    command: ${NOPE}\n", 0],
+    ["services:\n  a:\n    image: 'nginx:${T:-}'\n    env_file: [{path: ./nope.env, required: false}]\n", 0],
+    ["services:\n  a:\n    image: nginx:1.27\n    env_file: ./nope.env\n", 2],
+    ["x: ${\n", 2],
+    ["services:\n  a: &a\n    image: nginx:1.27\n  b:\n    <<: *a\n    extends: {service: nope}\n", 2],
+  ];
+
+  it.each(ODD.map(([text, code], i) => [i, code, text] as const))("case %i exits %i without a stack trace", async (_i, expected, text) => {
+    const file = composeFile(text);
+    const { code, err } = await run([file, "--stack", "odd", "--project-dir", path.dirname(file), "--dry-run"]);
+    expect(code).toBe(expected);
+    expect(err).not.toMatch(/\n\s+at /);
+    if (code === 2) expect(err).toMatch(/^error: /);
+  });
+});
