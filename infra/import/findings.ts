@@ -6,12 +6,24 @@
 import { DOCKER_SOCKETS as SOCKETS, SENSITIVE_PATHS } from "../../policies/rules/no-sensitive-mounts";
 import { parseImageReference } from "../checks/imageReference";
 import { parsePortString } from "../parse";
+import { DEFAULT_PACK_DIR, policyConfigFile, readPolicyConfig } from "../plan/policy";
 import type { ExpectedFinding } from "./report";
+
+/** Each rule's level in this stack's policy config (the file the plan uses); advisory when unset. */
+export function policyLevels(stack: string, profile: string): (rule: string) => string {
+  try {
+    const config = readPolicyConfig(policyConfigFile(DEFAULT_PACK_DIR, stack, profile));
+    return (rule) => config[rule]?.enforcementLevel ?? config.all?.enforcementLevel ?? "advisory";
+  } catch {
+    // A missing or bad policy config is the plan's to report; the import only predicts.
+    return () => "advisory";
+  }
+}
 
 const under = (p: string, root: string): boolean => p === root || p.startsWith(root === "/" ? "/" : `${root}/`);
 
-function mountFindings(service: string, volumes: unknown[]): ExpectedFinding[] {
-  const out: ExpectedFinding[] = [];
+function mountFindings(service: string, volumes: unknown[]): Finding[] {
+  const out: Finding[] = [];
   for (const v of volumes) {
     const source = String(v).split(":")[0];
     if (!source.startsWith("/")) continue;
@@ -24,8 +36,10 @@ function mountFindings(service: string, volumes: unknown[]): ExpectedFinding[] {
   return out;
 }
 
-export function expectedFindings(services: Readonly<Record<string, unknown>>): ExpectedFinding[] {
-  const out: ExpectedFinding[] = [];
+type Finding = Omit<ExpectedFinding, "level">;
+
+export function expectedFindings(services: Readonly<Record<string, unknown>>, level: (rule: string) => string): ExpectedFinding[] {
+  const out: Finding[] = [];
   for (const [service, raw] of Object.entries(services)) {
     const b = raw as Record<string, unknown>;
     const ref = parseImageReference(String(b.image));
@@ -45,5 +59,5 @@ export function expectedFindings(services: Readonly<Record<string, unknown>>): E
       out.push({ rule: "restrict-capabilities", service, why: `adds ${capAdd.join(", ")} without dropping ALL` });
     }
   }
-  return out;
+  return out.map((f) => ({ ...f, level: level(f.rule) }));
 }

@@ -15,7 +15,7 @@ import { TOP_LEVEL_KEYS } from "./keys";
 import { loadCompose, type ComposeProject } from "./load";
 import { isRemoteDocker, mapServices, type MappedService, type TargetStack } from "./map";
 import { isMap, type JsonMap } from "./merge";
-import { expectedFindings } from "./findings";
+import { expectedFindings, policyLevels } from "./findings";
 import { serviceStatus, type ImportReport, type KeyReport, type ServiceReport } from "./report";
 import { existingEncrypter, newEncrypter, secretCommand, secretPath, type Encrypter } from "./secrets";
 import { editStackText, newStackText, type StackAdditions } from "./write";
@@ -69,7 +69,7 @@ function networkPlan(project: ComposeProject): { names: Map<string, string>; def
   return { names, defaultName };
 }
 
-function targetStack(project: ComposeProject, stack: string, existing: Existing): { target: TargetStack; features: Features } {
+function targetStack(project: ComposeProject, stack: string, existing: Existing): { target: TargetStack; features: Features; profileName: ProfileName } {
   const cfg = existing?.config ?? {};
   const profileName = (typeof cfg["homelab:profile"] === "string" ? cfg["homelab:profile"] : defaultProfileFor(stack)) as ProfileName;
   const profile = PROFILES[profileName] ?? PROFILES.homelab;
@@ -90,6 +90,7 @@ function targetStack(project: ComposeProject, stack: string, existing: Existing)
       platformNames: new Set(platformContainerNames(features, nodeExporter)),
     },
     features,
+    profileName: profile.name,
   };
 }
 
@@ -212,7 +213,7 @@ export function importCompose(opts: ImportOptions): ImportResult {
   const file = stackFilePath(opts.projectDir, opts.stack);
   const name = path.basename(file);
   const existing = readExisting(file);
-  const { target, features } = targetStack(project, opts.stack, existing);
+  const { target, features, profileName } = targetStack(project, opts.stack, existing);
   const mapped = dropClashingPorts(conflictReports(mapServices(project, target), existing, opts.replace === true), existing, opts.replace === true);
   const imported = mapped.filter((m) => m.imported);
   const nets = networksFor(project, imported, target.networkNames);
@@ -259,7 +260,7 @@ export function importCompose(opts: ImportOptions): ImportResult {
     services: serviceReports,
     topLevel: [...nets.reports, ...topLevelReports(project)],
     secrets: { mode: enc ? "encrypted" : "commands", paths: secretPaths, commands: enc ? [] : commands },
-    expectedFindings: expectedFindings(services),
+    expectedFindings: expectedFindings(services, policyLevels(opts.stack, profileName)),
     warnings,
     written: opts.dryRun !== true,
   };

@@ -393,15 +393,16 @@ function firstPort(svc: ComposeService): number | undefined {
   return undefined;
 }
 
-const direct = (to: string, conv: (v: Json) => unknown = (v) => v): Handler => (value, _svc, _o, _c) => withBody([note("", "mapped", `\`${to}\``)], { [to]: conv(value) });
+/** A key copied as it is; the note names the stack key when it is spelled differently. */
+const direct = (from: string, to: string, conv: (v: Json) => unknown = (v) => v): Handler => (value) => withBody([note(from, "mapped", from === to ? "" : `-> ${to}`)], { [to]: conv(value) });
 
 const HANDLERS: Readonly<Record<string, Handler>> = {
-  command: direct("command"),
-  entrypoint: direct("entrypoint"),
-  user: direct("user", String),
-  read_only: direct("readOnly", (v) => v === true || v === "true"),
-  cap_add: direct("capAdd", (v) => (Array.isArray(v) ? v.map(String) : [])),
-  cap_drop: direct("capDrop", (v) => (Array.isArray(v) ? v.map(String) : [])),
+  command: direct("command", "command"),
+  entrypoint: direct("entrypoint", "entrypoint"),
+  user: direct("user", "user", String),
+  read_only: direct("read_only", "readOnly", (v) => v === true || v === "true"),
+  cap_add: direct("cap_add", "capAdd", (v) => (Array.isArray(v) ? v.map(String) : [])),
+  cap_drop: direct("cap_drop", "capDrop", (v) => (Array.isArray(v) ? v.map(String) : [])),
   gpus: () => withBody([note("gpus", "mapped", "gpus: all")], { gpus: "all" }),
   ports,
   expose,
@@ -483,7 +484,7 @@ export function mapService(svc: ComposeService, state: MapState): MappedService 
     if (value === undefined && key !== "env_file" && key !== "extends") continue;
     const rs = handler(value ?? null, svc, body, local);
     Object.assign(body, (rs as KeyReport[] & { body?: Record<string, unknown> }).body ?? {});
-    keys.push(...rs.map((r) => (r.key === "" ? { ...r, key } : r)));
+    keys.push(...rs);
   }
   if (body.networks === undefined) body.networks = [state.target.defaultNetwork];
   state.secrets.push(...secrets);

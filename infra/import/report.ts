@@ -19,6 +19,8 @@ export interface ServiceReport {
 
 export interface ExpectedFinding {
   readonly rule: string;
+  /** The rule's level in the stack's policy config: mandatory ones make `npm run plan` exit 1. */
+  readonly level: string;
   readonly service: string;
   readonly why: string;
 }
@@ -68,8 +70,8 @@ export function renderText(r: ImportReport): string {
     else out.push("secrets: not written; set each one (pulumi prompts for the value):", ...r.secrets.commands.map((c) => `  ${c}`));
   }
   if (r.expectedFindings.length > 0) {
-    out.push("", "expected policy findings (npm run plan shows their level for this stack):");
-    for (const f of r.expectedFindings) out.push(`  ${f.rule}  ${f.service}: ${f.why}`);
+    out.push("", "expected policy findings (npm run plan -- --stack " + r.stack + "):");
+    for (const f of r.expectedFindings) out.push(`  ${f.level.padEnd(9)}  ${f.rule}  ${f.service}: ${f.why}`);
   }
   if (r.warnings.length > 0) out.push("", "warnings:", ...r.warnings.map((w) => `  ${w}`));
   return `${out.join("\n")}\n`;

@@ -69,7 +69,7 @@ describe("seed 000: miravaz-net", () => {
 
   it("reports :latest images and the policy findings to expect", () => {
     expect(report.services.find((s) => s.name === "sentinel")?.keys.find((k) => k.key === "image")?.note).toContain(":latest");
-    expect(report.expectedFindings).toContainEqual({ rule: "require-pinned-images", service: "sentinel", why: "ghcr.io/pedromiravaz/miravaz-sentinel:latest is not pinned" });
+    expect(report.expectedFindings).toContainEqual({ rule: "require-pinned-images", level: "advisory", service: "sentinel", why: "ghcr.io/pedromiravaz/miravaz-sentinel:latest is not pinned" });
     expect(services(stack).commander.watchtower).toBe(true);
     expect(stack.config["homelab:networks"]).toEqual({ "miravaz-net": {} });
   });
@@ -125,7 +125,7 @@ describe("real-world shapes", () => {
     expect(svc.media.volumes).toEqual(["/srv/media:/media"]);
     expect(svc.media.gpus).toBe("all");
     expect(svc.portainer.volumes).toEqual(["/var/run/docker.sock:/var/run/docker.sock", "portainer_data:/data"]);
-    expect(report.expectedFindings).toContainEqual({ rule: "no-sensitive-mounts", service: "portainer", why: "mounts the Docker socket (/var/run/docker.sock)" });
+    expect(report.expectedFindings).toContainEqual({ rule: "no-sensitive-mounts", level: "mandatory", service: "portainer", why: "mounts the Docker socket (/var/run/docker.sock)" });
   });
 
   it("refuses privileged, host-namespace and host-network services, and services of inactive profiles", () => {

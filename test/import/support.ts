@@ -16,10 +16,12 @@ export const CASES = [
 
 export const fixtureFiles = (c: { name: string; files: readonly string[] }): string[] => c.files.map((f) => path.join(FIXTURES, c.name, f));
 
-/** A temporary project folder with the real Pulumi.yaml and, optionally, a copy of a shipped stack file. */
+/** A temporary project folder with the real Pulumi.yaml (and its program folder linked) and, optionally, a copy of a shipped stack file. */
 export function scratchProject(copyStack?: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "homelab-import-"));
   fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+  // Pulumi.yaml's `main: infra/` must exist for the plan to accept the project.
+  fs.symlinkSync(path.join(ROOT, "infra"), path.join(dir, "infra"));
   if (copyStack) fs.copyFileSync(path.join(ROOT, `Pulumi.${copyStack}.yaml`), path.join(dir, `Pulumi.${copyStack}.yaml`));
   return dir;
 }
