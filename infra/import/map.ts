@@ -376,7 +376,7 @@ const labels: Handler = (value, svc, out, ctx) => {
     kept[k] = text;
   }
   if (Object.keys(kept).length > 0) body.labels = kept;
-  reports.unshift(note("labels", "mapped", `${Object.keys(kept).length} kept`));
+  reports.unshift(note("labels", "mapped", `${Object.keys(kept).length} kept as labels`));
   void out;
   return withBody(reports, body);
 };
