@@ -86,6 +86,7 @@ function targetStack(project: ComposeProject, stack: string, existing: Existing)
       defaultNetwork: defaultName,
       networkNames: names,
       ingressZone: zone,
+      tunnelNetwork: Object.keys(obj(cfg["homelab:networks"]))[0] ?? (existing === undefined ? undefined : "homelab-net"),
       remoteHost: isRemoteDocker(hosts[0]?.docker as string | undefined),
       platformNames: new Set(platformContainerNames(features, nodeExporter)),
     },

@@ -23,6 +23,8 @@ export interface TargetStack {
   readonly ingressZone: string | undefined;
   /** Whether the stack's default host is a remote engine (relative bind paths then name the wrong machine). */
   readonly remoteHost: boolean;
+  /** The network cloudflared is on (the stack's first network): routed services must join it. */
+  readonly tunnelNetwork: string | undefined;
   /** Container names the platform itself uses in this stack. */
   readonly platformNames: ReadonlySet<string>;
 }
@@ -487,6 +489,11 @@ export function mapService(svc: ComposeService, state: MapState): MappedService 
     keys.push(...rs);
   }
   if (body.networks === undefined) body.networks = [state.target.defaultNetwork];
+  const tunnel = state.target.tunnelNetwork;
+  if (body.ingress !== undefined && tunnel !== undefined && !(body.networks as string[]).includes(tunnel)) {
+    body.networks = [...(body.networks as string[]), tunnel];
+    keys.push(note("networks", "changed", `joins ${tunnel} too, the tunnel connector's network, so cloudflared can reach it`));
+  }
   state.secrets.push(...secrets);
   return { name: svc.name, imported: true, body, secrets, keys };
 }

@@ -6,7 +6,8 @@
  *
  * Debian ships docker-compose 1.29 (`docker-compose version`). Its `config`
  * output is itself a compose file: `$` comes back escaped as `$$`, short
- * ports become long ones ({published, target}), short volumes gain `:rw`,
+ * ports become long ones ({published, target}) unless they name a host IP,
+ * short volumes gain `:rw`,
  * relative paths come back absolute, and services of inactive profiles are
  * still listed (so only the services the import took are compared).
  */
@@ -34,11 +35,9 @@ function command(v: unknown): string[] | undefined {
   return typeof v === "string" ? splitCommand(unescape(v)) : (v as unknown[]).map((x) => unescape(String(x)));
 }
 
+/** 1.29 prints a port with a host IP in short syntax, every other one long. */
 function refPorts(v: unknown): string[] {
-  return ((v as unknown[]) ?? []).map((p) => {
-    const m = p as { published?: number | string; target: number; protocol?: string };
-    return `${m.published ?? ""}->${m.target}/${m.protocol ?? "tcp"}`;
-  });
+  return stackPorts(v);
 }
 
 function stackPorts(v: unknown): string[] {

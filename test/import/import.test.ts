@@ -129,14 +129,33 @@ describe("real-world shapes", () => {
   });
 
   it("refuses privileged, host-namespace and host-network services, and services of inactive profiles", () => {
-    expect(Object.keys(svc)).toEqual(["app", "db", "portainer", "media"]);
+    expect(Object.keys(svc)).toEqual(["app", "db", "portainer", "media", "worker"]);
     expect(keyOf("adminer", "profiles")?.status).toBe("refused");
     expect(keyOf("hostile", "image")?.note).toContain("pid: host");
     expect(keyOf("builder", "profiles")).toEqual({ key: "profiles", status: "refused", note: "profile tools is not active: pass --profile tools to import it" });
     expect(keyOf("app", "stop_grace_period")?.status).toBe("refused");
     expect(keyOf("app", "labels.traefik.http.routers.app.rule")?.status).toBe("refused");
     expect(svc.portainer.networks).toEqual(["realworld_default"]);
-    expect(stack.config["homelab:networks"]).toEqual({ realworld_default: {}, backend: { subnet: "172.30.0.0/16" } });
+    expect(stack.config["homelab:networks"]).toEqual({ realworld_default: {}, "internal-net": { internal: true }, backend: { subnet: "172.30.0.0/16" } });
+  });
+
+  it("maps entrypoint, expose, cpus, mem_limit, capabilities, list labels and a shell healthcheck", () => {
+    expect(svc.worker).toEqual({
+      image: "ghcr.io/example/worker:2.4.1",
+      entrypoint: ["/bin/sh", "-c"],
+      command: "exec worker --queue default",
+      expose: [9000, 9001],
+      cpus: 0.25,
+      memory: "256m",
+      capDrop: ["ALL"],
+      capAdd: ["NET_BIND_SERVICE"],
+      labels: { "com.example.team": "platform" },
+      healthcheck: { test: "curl -f http://localhost:9000/health", interval: "30s" },
+      networks: ["internal-net"],
+      volumes: ["shared-cache:/cache"],
+    });
+    expect(keyOf("worker", "hostname")).toEqual({ key: "hostname", status: "mapped", note: "same as the service name, which is already its network alias" });
+    expect(report.topLevel).toContainEqual({ key: "volumes.shared-cache", status: "changed", note: "external in Compose: homelab will manage it and keep it on destroy" });
   });
 });
 
@@ -166,7 +185,7 @@ describe("--profile", () => {
   it("imports the services of an active profile, and still refuses the unsafe ones", () => {
     const dir = scratchProject();
     const { report } = importCompose({ files: fixtureFiles(CASES[3]), stack: "prod", projectDir: dir, env: ENV, profiles: ["debug"] });
-    expect(Object.keys(services(readStack(dir, "prod")))).toEqual(["app", "db", "portainer", "adminer", "media"]);
+    expect(Object.keys(services(readStack(dir, "prod")))).toEqual(["app", "db", "portainer", "adminer", "media", "worker"]);
     const adminer = report.services.find((s) => s.name === "adminer");
     expect(adminer?.keys.find((k) => k.key === "ports[0]")).toEqual({ key: "ports[0]", status: "mapped", note: '"127.0.0.1:8081:8080"' });
     expect(report.services.find((s) => s.name === "debug")?.keys[0].note).toContain("network_mode: host");

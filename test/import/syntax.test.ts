@@ -1,0 +1,104 @@
+/**
+ * Compose syntax the fixtures cannot carry through docker-compose 1.29 (long
+ * ports with host_ip) or that needs a stack able to route hostnames, plus the
+ * interpolation and env-file grammar on their own.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { parse as parseYaml } from "yaml";
+import { importCompose } from "../../infra/import";
+import { parseEnvText } from "../../infra/import/envfile";
+import { interpolate } from "../../infra/import/interpolate";
+import { mergeFiles } from "../../infra/import/merge";
+import { loadStack } from "../../infra/plan/evaluate";
+import { ENV, scratchProject } from "./support";
+
+function importText(text: string, stack: string, copyStack?: string) {
+  const dir = scratchProject(copyStack);
+  const file = path.join(dir, "docker-compose.yml");
+  fs.writeFileSync(file, text);
+  const result = importCompose({ files: [file], stack, projectDir: dir, env: ENV });
+  const config = (parseYaml(result.text) as { config: Record<string, Record<string, Record<string, unknown>>> }).config;
+  return { ...result, dir, services: config["homelab:services"] };
+}
+
+describe("interpolation", () => {
+  const env = { SET: "value", EMPTY: "" };
+  it.each([
+    ["${SET}", "value"],
+    ["$SET/x", "value/x"],
+    ["${UNSET:-fallback}", "fallback"],
+    ["${EMPTY:-fallback}", "fallback"],
+    ["${EMPTY-fallback}", ""],
+    ["${UNSET-fallback}", "fallback"],
+    ["${SET:+alt}", "alt"],
+    ["${UNSET:+alt}", ""],
+    ["${UNSET:-${SET}}", "value"],
+    ["$$SET costs $$5", "$SET costs $5"],
+  ])("%s -> %s", (text, expected) => {
+    expect(interpolate(text, env)).toEqual({ value: expected, unset: [], errors: [] });
+  });
+
+  it("reports unset variables and failed requirements", () => {
+    expect(interpolate("a${NOPE}b", env)).toEqual({ value: "ab", unset: ["NOPE"], errors: [] });
+    expect(interpolate("${EMPTY:?must be set}", env).errors).toEqual(["required variable EMPTY: must be set"]);
+    expect(interpolate("${EMPTY?must be set}", env).errors).toEqual([]);
+  });
+});
+
+describe("env files", () => {
+  it("reads KEY=VALUE lines, export, quotes and comments; names a bad line without quoting it", () => {
+    const { values, problems } = parseEnvText("# c\nexport A=1\nB='two words'\nC=\"x\\ny\"\nD=plain # note\nE\nthis is not secret=value\n", "/x/app.env");
+    expect(values).toEqual({ A: "1", B: "two words", C: "x\ny", D: "plain", E: undefined });
+    expect(problems).toEqual([{ file: "app.env", path: "", message: "line 7: not KEY=VALUE" }]);
+  });
+});
+
+describe("merging", () => {
+  it("merges environment across list and map syntax, volumes by target, ports appended", () => {
+    const merged = mergeFiles([
+      { services: { a: { image: "x:1", environment: ["A=1", "B=2"], volumes: ["d:/data", "/h:/logs"], ports: ["80:80"], command: ["a", "b"] } } },
+      { services: { a: { environment: { B: "3" }, volumes: ["e:/data"], ports: ["81:81"], command: "c" } } },
+    ]);
+    expect(merged.services).toEqual({ a: { image: "x:1", environment: { A: "1", B: "3" }, volumes: ["e:/data", "/h:/logs"], ports: ["80:80", "81:81"], command: "c" } });
+  });
+});
+
+describe("service syntax", () => {
+  it("keeps a long port's host_ip, binds a 0.0.0.0 one to loopback, and maps restart and stop keys", () => {
+    const { services, report } = importText(
+      "services:\n  a:\n    image: nginx:1.27\n    ports:\n      - {target: 80, published: 8080, host_ip: 192.168.1.20}\n      - {target: 443, published: 8443, host_ip: 0.0.0.0, protocol: tcp}\n    restart: on-failure:3\n    healthcheck:\n      test: [\"NONE\"]\n",
+      "dev",
+    );
+    expect(services.a.ports).toEqual([{ target: 80, published: 8080, host_ip: "192.168.1.20", protocol: "tcp" }, { target: 443, published: 8443, host_ip: "127.0.0.1", protocol: "tcp" }]);
+    expect(services.a.restart).toBe("on-failure");
+    expect(services.a.healthcheck).toBeUndefined();
+    const keys = report.services[0].keys.map((k) => `${k.key} ${k.status}`);
+    expect(keys).toEqual(["image mapped", "ports[0] mapped", "ports[1] changed", "restart changed", "healthcheck changed"]);
+  });
+
+  it("turns a Traefik Host rule into ingress where the stack routes hostnames, and the result loads", () => {
+    const compose = [
+      "services:",
+      "  wiki:",
+      "    image: ghcr.io/example/wiki:1.0.0",
+      "    expose: [\"3000\"]",
+      "    labels:",
+      "      traefik.enable: \"true\"",
+      "      traefik.http.routers.wiki.rule: Host(`wiki.miravaz.com`)",
+      "  shop:",
+      "    image: ghcr.io/example/shop:1.0.0",
+      "    labels:",
+      "      traefik.http.routers.shop.rule: Host(`shop.example.org`)",
+      "      traefik.http.services.shop.loadbalancer.server.port: \"8080\"",
+      "",
+    ].join("\n");
+    const { services, report, dir } = importText(compose, "homelab", "homelab");
+    expect(services.wiki).toMatchObject({ ingress: { hostname: "wiki.miravaz.com" }, port: 3000, expose: [3000] });
+    expect(services.wiki.networks).toContain("miravaz-net");
+    expect(services.shop.ingress).toBeUndefined();
+    const shop = report.services.find((s) => s.name === "shop")?.keys.find((k) => k.key === "labels.traefik.http.routers.shop.rule");
+    expect(shop).toEqual({ key: "labels.traefik.http.routers.shop.rule", status: "refused", note: "shop.example.org is not inside the zone miravaz.com" });
+    expect(loadStack({ stack: "homelab", projectDir: dir }).model.services.find((s) => s.key === "wiki")?.ingress).toEqual({ hostname: "wiki.miravaz.com", port: 3000, public: false, scheme: "http" });
+  });
+});
