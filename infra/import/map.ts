@@ -63,7 +63,15 @@ function platformReason(image: string): string | undefined {
 const note = (key: string, status: KeyStatus, text: string): KeyReport => ({ key, status, note: text });
 const rule = (key: string): string => SERVICE_KEYS[key]?.note ?? "not a Compose service key homelab knows";
 
-type Handler = (value: Json, svc: ComposeService, out: Record<string, unknown>, ctx: MapState) => KeyReport[];
+/** What one compose key became: its report lines and the stack keys it sets. */
+interface KeyResult {
+  readonly reports: KeyReport[];
+  readonly body: Record<string, unknown>;
+}
+
+const result = (reports: KeyReport[], body: Record<string, unknown> = {}): KeyResult => ({ reports, body });
+
+type Handler = (value: Json, svc: ComposeService, ctx: MapState) => KeyResult;
 
 interface MapState {
   readonly target: TargetStack;
@@ -106,14 +114,9 @@ const ports: Handler = (value) => {
     out.push(mapped);
     return note(key, "changed", `"${text}" becomes "${mapped}" because homelab never binds all interfaces; public access goes through the tunnel`);
   });
-  if (out.length > 0) return withBody(reports, { ports: out });
-  return reports.length > 0 ? reports : [note("ports", "mapped", "empty")];
+  if (out.length > 0) return result(reports, { ports: out });
+  return result(reports.length > 0 ? reports : [note("ports", "mapped", "empty")]);
 };
-
-/** Handlers return reports; the body they add rides along on this symbol-free wrapper. */
-function withBody(reports: KeyReport[], body: Record<string, unknown>): KeyReport[] {
-  return Object.assign(reports, { body });
-}
 
 const expose: Handler = (value) => {
   const nums: number[] = [];
@@ -124,7 +127,7 @@ const expose: Handler = (value) => {
     else reports.push(note(`expose[${i}]`, "refused", `"${String(e)}" is not one port: list each port`));
   });
   reports.unshift(note("expose", "mapped", nums.join(", ")));
-  return withBody(reports, nums.length > 0 ? { expose: [...new Set(nums)] } : {});
+  return result(reports, nums.length > 0 ? { expose: [...new Set(nums)] } : {});
 };
 
 function namedVolumeDevice(name: string, project: ComposeProject): { device?: string; external: boolean; realName: string } {
@@ -137,7 +140,7 @@ function namedVolumeDevice(name: string, project: ComposeProject): { device?: st
   return { device: binds ? String(opts.device) : undefined, external, realName };
 }
 
-const volumes: Handler = (value, svc, _out, ctx) => {
+const volumes: Handler = (value, svc, ctx) => {
   const out: unknown[] = [];
   const reports = (Array.isArray(value) ? value : []).map((v, i): KeyReport => {
     const key = `volumes[${i}]`;
@@ -186,10 +189,10 @@ const volumes: Handler = (value, svc, _out, ctx) => {
     out.push(type === "volume" && source.length === 1 ? { type, source, target, read_only: readOnly } : `${source}:${target}${readOnly ? ":ro" : ""}`);
     return note(key, status, notes.join("; "));
   });
-  return withBody(reports, out.length > 0 ? { volumes: out } : {});
+  return result(reports, out.length > 0 ? { volumes: out } : {});
 };
 
-const environment: Handler = (value, svc, _out, ctx) => {
+const environment: Handler = (value, svc, ctx) => {
   const env = isMap(value) ? value : {};
   const plain: Record<string, string> = {};
   const secretNames: string[] = [];
@@ -208,7 +211,7 @@ const environment: Handler = (value, svc, _out, ctx) => {
   if (fromFile.length > 0) notes.push(`${fromFile.length} from env_file`);
   const body: Record<string, unknown> = {};
   if (Object.keys(plain).length > 0) body.environment = plain;
-  return withBody([note("environment", secretNames.length + unset.length > 0 ? "changed" : "mapped", notes.join("; "))], body);
+  return result([note("environment", secretNames.length + unset.length > 0 ? "changed" : "mapped", notes.join("; "))], body);
 };
 
 function seconds(d: string): number | undefined {
@@ -221,11 +224,11 @@ function seconds(d: string): number | undefined {
 
 const healthcheck: Handler = (value) => {
   const h = isMap(value) ? value : {};
-  if (h.disable === true) return [note("healthcheck", "changed", "disable: true: no healthcheck written")];
+  if (h.disable === true) return result([note("healthcheck", "changed", "disable: true: no healthcheck written")]);
   const hc: Record<string, unknown> = {};
   const notes: string[] = [];
   if (h.test !== undefined) {
-    if (Array.isArray(h.test) && h.test[0] === "NONE") return [note("healthcheck", "changed", "test NONE: no healthcheck written")];
+    if (Array.isArray(h.test) && h.test[0] === "NONE") return result([note("healthcheck", "changed", "test NONE: no healthcheck written")]);
     hc.test = Array.isArray(h.test) ? h.test.map(String) : String(h.test);
   }
   for (const [from, to] of [["interval", "interval"], ["timeout", "timeout"], ["start_period", "startPeriod"]] as const) {
@@ -243,43 +246,43 @@ const healthcheck: Handler = (value) => {
   }
   if (h.retries !== undefined) hc.retries = Number(h.retries);
   if (h.start_interval !== undefined) notes.push("start_interval left out (not configurable)");
-  if (hc.test === undefined) return [note("healthcheck", "refused", "no test: an inherited image healthcheck cannot be tuned here")];
-  return withBody([note("healthcheck", notes.length > 0 ? "changed" : "mapped", notes.join("; "))], { healthcheck: hc });
+  if (hc.test === undefined) return result([note("healthcheck", "refused", "no test: an inherited image healthcheck cannot be tuned here")]);
+  return result([note("healthcheck", notes.length > 0 ? "changed" : "mapped", notes.join("; "))], { healthcheck: hc });
 };
 
 const restart: Handler = (value) => {
   const r = String(value);
-  if (["no", "always", "unless-stopped", "on-failure"].includes(r)) return withBody([note("restart", "mapped", r)], { restart: r });
-  if (r.startsWith("on-failure:")) return withBody([note("restart", "changed", `"${r}" becomes on-failure (no retry count)`)], { restart: "on-failure" });
-  return [note("restart", "refused", `"${r}" is not no, always, on-failure or unless-stopped`)];
+  if (["no", "always", "unless-stopped", "on-failure"].includes(r)) return result([note("restart", "mapped", r)], { restart: r });
+  if (r.startsWith("on-failure:")) return result([note("restart", "changed", `"${r}" becomes on-failure (no retry count)`)], { restart: "on-failure" });
+  return result([note("restart", "refused", `"${r}" is not no, always, on-failure or unless-stopped`)]);
 };
 
-function memory(key: string, v: Json): KeyReport[] {
+function memory(key: string, v: Json): KeyResult {
   const r = parseMemory(typeof v === "number" ? `${v}b` : String(v));
-  if (!r.ok) return [note(key, "refused", r.error)];
-  return withBody([note(key, "mapped", `memory: ${r.value}m`)], { memory: `${r.value}m` });
+  if (!r.ok) return result([note(key, "refused", r.error)]);
+  return result([note(key, "mapped", `memory: ${r.value}m`)], { memory: `${r.value}m` });
 }
 
-function cpus(key: string, v: Json): KeyReport[] {
+function cpus(key: string, v: Json): KeyResult {
   const n = Number(v);
-  if (!(n > 0)) return [note(key, "refused", `"${String(v)}" is not a positive number of CPUs`)];
-  return withBody([note(key, "mapped", `cpus: ${n}`)], { cpus: n });
+  if (!(n > 0)) return result([note(key, "refused", `"${String(v)}" is not a positive number of CPUs`)]);
+  return result([note(key, "mapped", `cpus: ${n}`)], { cpus: n });
 }
 
-function gpuReservation(devices: Json): KeyReport[] {
+function gpuReservation(devices: Json): KeyResult {
   const list = Array.isArray(devices) ? devices : [];
   const gpu = list.some((d) => isMap(d) && Array.isArray(d.capabilities) && d.capabilities.includes("gpu"));
-  if (!gpu) return [note("deploy.resources.reservations.devices", "refused", "only GPU reservations are supported")];
-  return withBody([note("deploy.resources.reservations.devices", "changed", "GPU reservation becomes gpus: all (a count or device ids is not kept)")], { gpus: "all" });
+  if (!gpu) return result([note("deploy.resources.reservations.devices", "refused", "only GPU reservations are supported")]);
+  return result([note("deploy.resources.reservations.devices", "changed", "GPU reservation becomes gpus: all (a count or device ids is not kept)")], { gpus: "all" });
 }
 
 const deploy: Handler = (value) => {
   const d = isMap(value) ? value : {};
   const reports: KeyReport[] = [];
   const body: Record<string, unknown> = {};
-  const take = (rs: KeyReport[]): void => {
-    reports.push(...rs);
-    Object.assign(body, (rs as KeyReport[] & { body?: Record<string, unknown> }).body ?? {});
+  const take = (r: KeyResult): void => {
+    reports.push(...r.reports);
+    Object.assign(body, r.body);
   };
   for (const [k, v] of Object.entries(d)) {
     if (k !== "resources") {
@@ -303,10 +306,10 @@ const deploy: Handler = (value) => {
       } else reports.push(note(`deploy.resources.${rk}`, "refused", "not configurable"));
     }
   }
-  return withBody(reports, body);
+  return result(reports, body);
 };
 
-const dependsOn: Handler = (value, _svc, _out, ctx) => {
+const dependsOn: Handler = (value, _svc, ctx) => {
   const deps = isMap(value) ? value : {};
   const kept: string[] = [];
   const notes: string[] = [];
@@ -319,10 +322,10 @@ const dependsOn: Handler = (value, _svc, _out, ctx) => {
     const cond = isMap(spec) ? spec.condition : undefined;
     if (cond !== undefined && cond !== "service_started") notes.push(`${name}: condition ${String(cond)} not kept (homelab orders creation only)`);
   }
-  return withBody([note("depends_on", notes.length > 0 ? "changed" : "mapped", notes.join("; ") || kept.join(", "))], kept.length > 0 ? { dependsOn: kept } : {});
+  return result([note("depends_on", notes.length > 0 ? "changed" : "mapped", notes.join("; ") || kept.join(", "))], kept.length > 0 ? { dependsOn: kept } : {});
 };
 
-const networks: Handler = (value, _svc, _out, ctx) => {
+const networks: Handler = (value, _svc, ctx) => {
   const nets = isMap(value) ? value : {};
   const names: string[] = [];
   const notes: string[] = [];
@@ -333,13 +336,13 @@ const networks: Handler = (value, _svc, _out, ctx) => {
       if (extra.length > 0) notes.push(`${k}: ${extra.join(", ")} left out`);
     }
   }
-  return withBody([note("networks", notes.length > 0 ? "changed" : "mapped", notes.join("; ") || names.join(", "))], { networks: [...new Set(names)] });
+  return result([note("networks", notes.length > 0 ? "changed" : "mapped", notes.join("; ") || names.join(", "))], { networks: [...new Set(names)] });
 };
 
 const TRAEFIK_RULE = /^traefik\.http\.routers\.([^.]+)\.rule$/;
 const HOST_RULE = /^Host\(`([^`]+)`\)$/;
 
-const labels: Handler = (value, svc, out, ctx) => {
+const labels: Handler = (value, svc, ctx) => {
   const all = isMap(value) ? value : {};
   const kept: Record<string, string> = {};
   const reports: KeyReport[] = [];
@@ -379,8 +382,7 @@ const labels: Handler = (value, svc, out, ctx) => {
   }
   if (Object.keys(kept).length > 0) body.labels = kept;
   reports.unshift(note("labels", "mapped", `${Object.keys(kept).length} kept as labels`));
-  void out;
-  return withBody(reports, body);
+  return result(reports, body);
 };
 
 function firstPort(svc: ComposeService): number | undefined {
@@ -396,7 +398,7 @@ function firstPort(svc: ComposeService): number | undefined {
 }
 
 /** A key copied as it is; the note names the stack key when it is spelled differently. */
-const direct = (from: string, to: string, conv: (v: Json) => unknown = (v) => v): Handler => (value) => withBody([note(from, "mapped", from === to ? "" : `-> ${to}`)], { [to]: conv(value) });
+const direct = (from: string, to: string, conv: (v: Json) => unknown = (v) => v): Handler => (value) => result([note(from, "mapped", from === to ? "" : `-> ${to}`)], { [to]: conv(value) });
 
 const HANDLERS: Readonly<Record<string, Handler>> = {
   command: direct("command", "command"),
@@ -405,7 +407,7 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
   read_only: direct("read_only", "readOnly", (v) => v === true || v === "true"),
   cap_add: direct("cap_add", "capAdd", (v) => (Array.isArray(v) ? v.map(String) : [])),
   cap_drop: direct("cap_drop", "capDrop", (v) => (Array.isArray(v) ? v.map(String) : [])),
-  gpus: () => withBody([note("gpus", "mapped", "gpus: all")], { gpus: "all" }),
+  gpus: () => result([note("gpus", "mapped", "gpus: all")], { gpus: "all" }),
   ports,
   expose,
   volumes,
@@ -420,17 +422,17 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
   cpus: (v) => cpus("cpus", v),
   container_name: (v, svc) => {
     const name = String(v);
-    if (name === svc.name) return [note("container_name", "mapped", "same as the service name (the default)")];
+    if (name === svc.name) return result([note("container_name", "mapped", "same as the service name (the default)")]);
     const p = containerNameProblem(name) ?? (/^[a-z0-9][a-z0-9_.-]*$/.test(name) ? undefined : "homelab container names are lower-case");
-    if (p) return [note("container_name", "refused", `"${name}": ${p}`)];
-    return withBody([note("container_name", "mapped", `containerName: ${name}`)], { containerName: name });
+    if (p) return result([note("container_name", "refused", `"${name}": ${p}`)]);
+    return result([note("container_name", "mapped", `containerName: ${name}`)], { containerName: name });
   },
-  hostname: (v, svc) => (String(v) === svc.name ? [note("hostname", "mapped", "same as the service name, which is already its network alias")] : [note("hostname", "refused", rule("hostname"))]),
-  privileged: (v) => (v === true ? [note("privileged", "refused", rule("privileged"))] : [note("privileged", "mapped", "false is the default")]),
-  env_file: (_v, svc) => [note("env_file", "changed", `${svc.fromEnvFile.size} variable(s) copied into environment`)],
-  extends: (_v, svc) => [note("extends", "changed", `merged from ${svc.extendsFrom ?? "its base"}`)],
-  profiles: (v) => [note("profiles", "changed", `profile ${(Array.isArray(v) ? v : []).join(", ")} is active; homelab has no profiles, so it always runs`)],
-  image: (v) => [note("image", "mapped", imageNote(String(v)))],
+  hostname: (v, svc) => result([String(v) === svc.name ? note("hostname", "mapped", "same as the service name, which is already its network alias") : note("hostname", "refused", rule("hostname"))]),
+  privileged: (v) => result([v === true ? note("privileged", "refused", rule("privileged")) : note("privileged", "mapped", "false is the default")]),
+  env_file: (_v, svc) => result([note("env_file", "changed", `${svc.fromEnvFile.size} variable(s) copied into environment`)]),
+  extends: (_v, svc) => result([note("extends", "changed", `merged from ${svc.extendsFrom ?? "its base"}`)]),
+  profiles: (v) => result([note("profiles", "changed", `profile ${(Array.isArray(v) ? v : []).join(", ")} is active; homelab has no profiles, so it always runs`)]),
+  image: (v) => result([note("image", "mapped", imageNote(String(v)))]),
 };
 
 function imageNote(image: string): string {
@@ -484,9 +486,9 @@ export function mapService(svc: ComposeService, state: MapState): MappedService 
       continue;
     }
     if (value === undefined && key !== "env_file" && key !== "extends") continue;
-    const rs = handler(value ?? null, svc, body, local);
-    Object.assign(body, (rs as KeyReport[] & { body?: Record<string, unknown> }).body ?? {});
-    keys.push(...rs);
+    const r = handler(value ?? null, svc, local);
+    Object.assign(body, r.body);
+    keys.push(...r.reports);
   }
   if (body.networks === undefined) body.networks = [state.target.defaultNetwork];
   const tunnel = state.target.tunnelNetwork;

@@ -5,7 +5,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import { runImportCli } from "../../infra/cli/import";
-import { ENV, FIXTURES, scratchProject } from "./support";
+import { ENV, FIXTURES, removeScratch, scratchProject } from "./support";
+
+afterAll(removeScratch);
 
 async function run(argv: string[], env: NodeJS.ProcessEnv = ENV): Promise<{ code: number; out: string; err: string }> {
   let out = "";

@@ -17,7 +17,9 @@ import * as path from "path";
 import { parse as parseYaml } from "yaml";
 import { importCompose } from "../../infra/import";
 import { parsePortString, parseVolumeString, splitCommand } from "../../infra/parse";
-import { CASES, ENV, fixtureFiles, FIXTURES, scratchProject } from "./support";
+import { CASES, ENV, fixtureFiles, FIXTURES, removeScratch, scratchProject } from "./support";
+
+afterAll(removeScratch);
 
 type Map = Record<string, unknown>;
 

@@ -4,10 +4,11 @@
  * stack file shown.
  */
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { runImportCli } from "../../infra/cli/import";
-import { ENV, FIXTURES, ROOT } from "./support";
+import { ENV, FIXTURES, removeScratch, ROOT, scratchDir } from "./support";
+
+afterAll(removeScratch);
 
 function exampleBlocks(): string[] {
   const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
@@ -21,7 +22,7 @@ it("README's worked example: seed 000's compose file in, that report and that st
   expect(compose).toBe(fs.readFileSync(path.join(source, "docker-compose.yml"), "utf8"));
 
   // The layout the example assumes: the compose folder beside the homelab checkout.
-  const base = fs.mkdtempSync(path.join(os.tmpdir(), "homelab-example-"));
+  const base = scratchDir("homelab-example-");
   const project = path.join(base, "homelab");
   const composeDir = path.join(base, "miravaz-stack");
   fs.mkdirSync(project);

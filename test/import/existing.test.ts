@@ -8,7 +8,9 @@ import * as path from "path";
 import { parse as parseYaml } from "yaml";
 import { importCompose } from "../../infra/import";
 import { loadStack } from "../../infra/plan/evaluate";
-import { CASES, ENV, fixtureFiles, FIXTURES, ROOT, scratchProject } from "./support";
+import { CASES, ENV, fixtureFiles, FIXTURES, removeScratch, ROOT, scratchProject } from "./support";
+
+afterAll(removeScratch);
 
 const seed000 = [path.join(FIXTURES, "seed000", "docker-compose.yml")];
 const lines = (text: string): string[] => text.split("\n");
@@ -76,7 +78,7 @@ describe("importing into an existing stack", () => {
     expect(fs.readFileSync(path.join(dir, "Pulumi.dev.yaml"), "utf8")).toBe(before);
     expect(r2.text).toContain("commander:");
     expect(fs.existsSync(path.join(dir, "Pulumi.fresh.yaml"))).toBe(false);
-    expect(fs.readdirSync(dir).sort()).toEqual(["Pulumi.dev.yaml", "Pulumi.yaml"]);
+    expect(fs.readdirSync(dir).sort()).toEqual(["Pulumi.dev.yaml", "Pulumi.yaml", "infra"]);
   });
 
   it("with the stack's passphrase, encrypts into the existing file with its own encryptionsalt", () => {

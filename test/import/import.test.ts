@@ -9,7 +9,9 @@ import * as crypto from "crypto";
 import { parse as parseYaml } from "yaml";
 import { importCompose } from "../../infra/import";
 import { loadStack } from "../../infra/plan/evaluate";
-import { CASES, ENV, fixtureFiles, FIXTURES, scratchProject } from "./support";
+import { CASES, ENV, fixtureFiles, FIXTURES, removeScratch, scratchProject } from "./support";
+
+afterAll(removeScratch);
 
 type Stack = { encryptionsalt?: string; config: Record<string, Record<string, Record<string, unknown>>> };
 const readStack = (dir: string, stack: string): Stack => parseYaml(fs.readFileSync(path.join(dir, `Pulumi.${stack}.yaml`), "utf8")) as Stack;

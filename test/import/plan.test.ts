@@ -8,7 +8,9 @@ import * as path from "path";
 import { importCompose } from "../../infra/import";
 import type { ImportReport } from "../../infra/import/report";
 import { planStacks, type StackPlan } from "../../infra/plan/plan";
-import { CASES, ENV, fixtureFiles, FIXTURES, scratchProject } from "./support";
+import { CASES, ENV, fixtureFiles, FIXTURES, removeScratch, scratchProject } from "./support";
+
+afterAll(removeScratch);
 
 const PREDICTED_RULES = ["require-pinned-images", "no-sensitive-mounts", "require-healthcheck", "require-memory-limit", "require-cpu-limit", "no-privileged-host-ports", "restrict-capabilities"];
 

@@ -17,8 +17,22 @@ export const CASES = [
 export const fixtureFiles = (c: { name: string; files: readonly string[] }): string[] => c.files.map((f) => path.join(FIXTURES, c.name, f));
 
 /** A temporary project folder with the real Pulumi.yaml (and its program folder linked) and, optionally, a copy of a shipped stack file. */
+const scratch: string[] = [];
+
+/** A temporary folder, removed after the test file (see removeScratch). */
+export function scratchDir(prefix = "homelab-import-"): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  scratch.push(dir);
+  return dir;
+}
+
+/** Removes every folder scratchDir made; each test file runs it in afterAll. */
+export function removeScratch(): void {
+  for (const dir of scratch.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+}
+
 export function scratchProject(copyStack?: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "homelab-import-"));
+  const dir = scratchDir();
   fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
   // Pulumi.yaml's `main: infra/` must exist for the plan to accept the project.
   fs.symlinkSync(path.join(ROOT, "infra"), path.join(dir, "infra"));

@@ -11,7 +11,9 @@ import { parseEnvText } from "../../infra/import/envfile";
 import { interpolate } from "../../infra/import/interpolate";
 import { mergeFiles } from "../../infra/import/merge";
 import { loadStack } from "../../infra/plan/evaluate";
-import { ENV, scratchProject } from "./support";
+import { ENV, removeScratch, scratchProject } from "./support";
+
+afterAll(removeScratch);
 
 function importText(text: string, stack: string, copyStack?: string) {
   const dir = scratchProject(copyStack);
