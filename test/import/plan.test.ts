@@ -8,6 +8,7 @@ import * as path from "path";
 import { importCompose } from "../../infra/import";
 import type { ImportReport } from "../../infra/import/report";
 import { planStacks, type StackPlan } from "../../infra/plan/plan";
+import { PolicyRunner } from "../../infra/plan/policy";
 import { CASES, ENV, fixtureFiles, FIXTURES, removeScratch, scratchProject } from "./support";
 
 afterAll(removeScratch);
@@ -23,8 +24,13 @@ describe("imported stacks under npm run plan", () => {
     homelab: importCompose({ files: fixtureFiles(CASES[2]), stack: "homelab", projectDir: dir, env: ENV }).report,
   };
   let plans: StackPlan[] = [];
+  let runner: PolicyRunner | undefined;
   beforeAll(async () => {
-    plans = await planStacks({ stacks: Object.keys(reports), projectDir: dir });
+    runner = new PolicyRunner();
+    plans = await planStacks({ stacks: Object.keys(reports), projectDir: dir, runner });
+  });
+  afterAll(async () => {
+    await runner?.close();
   });
 
   it.each(Object.keys(reports))("%s: the pack reports what the import predicted, at the predicted level", (stack) => {
