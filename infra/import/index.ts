@@ -193,9 +193,11 @@ function dropClashingPorts(mapped: MappedService[], existing: Existing, replace:
     const ports = ((m.body.ports as unknown[]) ?? []).filter((_, i) => !drop.has(i));
     const body: Record<string, unknown> = { ...m.body, ports };
     if (ports.length === 0) delete body.ports;
+    // The j-th port written is the j-th `ports[i]` line the mapping did not refuse.
+    let written = -1;
     const keys = m.keys.map((k) => {
-      const i = /^ports\[(\d+)\]$/.exec(k.key);
-      const owner = i ? drop.get(Number(i[1])) : undefined;
+      if (!/^ports\[\d+\]$/.test(k.key) || k.status === "refused") return k;
+      const owner = drop.get(++written);
       return owner === undefined ? k : { key: k.key, status: "refused" as const, note: `host port already bound by service "${owner}" in this stack: pick another port` };
     });
     return { ...m, body, keys };

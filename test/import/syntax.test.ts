@@ -104,3 +104,31 @@ describe("service syntax", () => {
     expect(loadStack({ stack: "homelab", projectDir: dir }).model.services.find((s) => s.key === "wiki")?.ingress).toEqual({ hostname: "wiki.miravaz.com", port: 3000, public: false, scheme: "http" });
   });
 });
+
+describe("ports and hosts of an existing stack", () => {
+  it("reports the right compose port when an earlier one was refused and a later one clashes", () => {
+    const compose = "services:\n  a:\n    image: nginx:1.27\n    ports: ['9000-9001:9000-9001', '8000:80', '8002:81']\n";
+    const { services, report } = importText(compose, "dev", "dev");
+    expect(services.a.ports).toEqual(["127.0.0.1:8002:81"]);
+    expect(report.services[0].keys.filter((k) => k.key.startsWith("ports")).map((k) => [k.key, k.status])).toEqual([
+      ["ports[0]", "refused"],
+      ["ports[1]", "refused"],
+      ["ports[2]", "changed"],
+    ]);
+    expect(report.services[0].keys.find((k) => k.key === "ports[1]")?.note).toBe('host port already bound by service "commander" in this stack: pick another port');
+  });
+
+  it("flags a relative bind mount when the stack's first host is a remote engine", () => {
+    const dir = scratchProject();
+    fs.writeFileSync(path.join(dir, "Pulumi.remote.yaml"), "config:\n  homelab:hosts:\n    server:\n      docker: ssh://deploy@server\n");
+    fs.mkdirSync(path.join(dir, "app"));
+    fs.writeFileSync(path.join(dir, "app", "docker-compose.yml"), "services:\n  a:\n    image: nginx:1.27\n    volumes: ['./html:/usr/share/nginx/html:ro']\n");
+    const { report, text } = importCompose({ files: [path.join(dir, "app", "docker-compose.yml")], stack: "remote", projectDir: dir, env: ENV });
+    expect(report.services[0].keys.find((k) => k.key === "volumes[0]")).toEqual({
+      key: "volumes[0]",
+      status: "changed",
+      note: `relative path resolved against ${path.join(dir, "app")}; the stack's host is remote: this path must exist there`,
+    });
+    expect(text).toContain(`- ${path.join(dir, "app", "html")}:/usr/share/nginx/html:ro`);
+  });
+});
