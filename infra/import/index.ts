@@ -209,6 +209,68 @@ function keptSecrets(existing: Existing, service: string): Record<string, unknow
   return Object.fromEntries(Object.entries(env).filter(([, v]) => typeof obj(v).secure === "string"));
 }
 
+interface Bodies {
+  readonly services: Record<string, unknown>;
+  readonly secretPaths: string[];
+  readonly commands: string[];
+}
+
+/** The passphrase encrypter, when PULUMI_CONFIG_PASSPHRASE is set and the stack file can hold ciphertext. */
+function encrypterFor(env: ImportOptions["env"], existing: Existing, name: string): Encrypter | undefined {
+  const passphrase = env.PULUMI_CONFIG_PASSPHRASE;
+  if (passphrase === undefined || passphrase === "") return undefined;
+  if (existing === undefined) return newEncrypter(passphrase);
+  // A stack file without encryptionsalt uses another secrets provider: leave it to pulumi config set.
+  return existing.salt === undefined ? undefined : existingEncrypter(passphrase, existing.salt, name);
+}
+
+/** Each imported service's stack body with its secrets (encrypted, or as commands to run). */
+function stackBodies(imported: readonly MappedService[], existing: Existing, enc: Encrypter | undefined, opts: ImportOptions): Bodies {
+  const out: Bodies = { services: {}, secretPaths: [], commands: [] };
+  for (const m of imported) {
+    const body = { ...m.body };
+    // A replaced service keeps the secure values it had (ciphertext as written); imported ones win.
+    const kept = opts.replace ? keptSecrets(existing, m.name) : {};
+    const fresh = enc ? Object.fromEntries(m.secrets.map((s) => [s.name, { secure: enc.encrypt(s.value) }])) : {};
+    if (Object.keys(kept).length + Object.keys(fresh).length > 0) body.secretEnvironment = { ...kept, ...fresh };
+    for (const s of m.secrets) {
+      out.secretPaths.push(secretPath(m.name, s.name));
+      out.commands.push(secretCommand(opts.stack, m.name, s.name));
+    }
+    out.services[m.name] = body;
+  }
+  return out;
+}
+
+const WATCHTOWER_IMAGE = /(^|\/)(containrrr|nickfury|beatkind)\/watchtower(:|@|$)/;
+
+function additionsFor(project: ComposeProject, existing: Existing, features: Features, services: Record<string, unknown>, networksAdded: Record<string, unknown>, replaced: readonly string[]): StackAdditions {
+  const watchtowerAsked = project.services.some((s) => typeof s.data.image === "string" && WATCHTOWER_IMAGE.test(s.data.image));
+  // A new stack gets the feature the compose file ran; an existing stack's features are the user's to change.
+  const topKeys: Record<string, unknown> = watchtowerAsked && !features.watchtower && existing === undefined ? { "homelab:features": { watchtower: true } } : {};
+  // A stack that declared no networks had homelab-net as every service's default: keep it first.
+  const hadNetworks = existing !== undefined && Object.keys(obj(existing.config["homelab:networks"])).length > 0;
+  const hadServices = existing !== undefined && Object.keys(obj(existing.config["homelab:services"])).length > 0;
+  const networks = !hadNetworks && hadServices && Object.keys(networksAdded).length > 0 ? { "homelab-net": {}, ...networksAdded } : networksAdded;
+  return { services, replace: new Set(replaced), networks, topKeys };
+}
+
+function warningsFor(project: ComposeProject, features: Features, additions: StackAdditions): string[] {
+  const warnings = project.unsetVariables.map((v) => `variable ${v} is not set and has no default: Compose substitutes an empty string, and so did the import`);
+  const watchtowerAsked = project.services.some((s) => typeof s.data.image === "string" && WATCHTOWER_IMAGE.test(s.data.image));
+  if (watchtowerAsked && !features.watchtower) {
+    warnings.push(Object.keys(additions.topKeys).length > 0 ? "the compose file ran Watchtower: homelab:features.watchtower set to true" : "the compose file ran Watchtower, this stack does not: set homelab:features.watchtower to true if it should");
+  }
+  return warnings;
+}
+
+function serviceReports(project: ComposeProject, mapped: readonly MappedService[]): ServiceReport[] {
+  return [
+    ...mapped.map((m) => ({ name: m.name, status: serviceStatus(m.imported, m.keys), keys: m.keys })),
+    ...project.inactive.map((s) => ({ name: s.name, status: "refused" as const, keys: [{ key: "profiles", status: "refused" as const, note: `profile ${s.profiles.join(", ")} is not active: pass --profile ${s.profiles[0]} to import it` }] })),
+  ];
+}
+
 /** Runs the whole import; throws ConfigError for input it cannot accept (nothing is written then). */
 export function importCompose(opts: ImportOptions): ImportResult {
   const project = loadCompose({ files: opts.files, envFile: opts.envFile, profiles: opts.profiles, env: opts.env });
@@ -217,54 +279,24 @@ export function importCompose(opts: ImportOptions): ImportResult {
   const name = path.basename(file);
   const existing = readExisting(file);
   const { target, features, profileName } = targetStack(project, opts.stack, existing);
-  const mapped = dropClashingPorts(conflictReports(mapServices(project, target), existing, opts.replace === true), existing, opts.replace === true);
+  const replace = opts.replace === true;
+  const mapped = dropClashingPorts(conflictReports(mapServices(project, target), existing, replace), existing, replace);
   const imported = mapped.filter((m) => m.imported);
   const nets = networksFor(project, imported, target.networkNames);
-  const passphrase = opts.env.PULUMI_CONFIG_PASSPHRASE;
-  const canEncrypt = passphrase !== undefined && passphrase !== "" && (existing === undefined || existing.salt !== undefined);
-  const enc: Encrypter | undefined = canEncrypt ? (existing?.salt ? existingEncrypter(passphrase, existing.salt, name) : newEncrypter(passphrase)) : undefined;
-  const services: Record<string, unknown> = {};
-  const secretPaths: string[] = [];
-  const commands: string[] = [];
-  for (const m of imported) {
-    const body = { ...m.body };
-    // A replaced service keeps the secure values it had (ciphertext as written); imported ones win.
-    const kept = opts.replace ? keptSecrets(existing, m.name) : {};
-    const fresh = enc ? Object.fromEntries(m.secrets.map((s) => [s.name, { secure: enc.encrypt(s.value) }])) : {};
-    if (Object.keys(kept).length + Object.keys(fresh).length > 0) body.secretEnvironment = { ...kept, ...fresh };
-    for (const s of m.secrets) {
-      secretPaths.push(secretPath(m.name, s.name));
-      commands.push(secretCommand(opts.stack, m.name, s.name));
-    }
-    services[m.name] = body;
-  }
-  const watchtowerAsked = project.services.some((s) => typeof s.data.image === "string" && /(^|\/)(containrrr|nickfury|beatkind)\/watchtower(:|@|$)/.test(s.data.image));
-  // A new stack gets the feature the compose file ran; an existing stack's features are the user's to change.
-  const topKeys: Record<string, unknown> = watchtowerAsked && !features.watchtower && existing === undefined ? { "homelab:features": { watchtower: true } } : {};
-  // A stack that declared no networks had homelab-net as every service's default: keep it first.
-  const hadNetworks = existing !== undefined && Object.keys(obj(existing.config["homelab:networks"])).length > 0;
-  const hadServices = existing !== undefined && Object.keys(obj(existing.config["homelab:services"])).length > 0;
-  const networks = !hadNetworks && hadServices && Object.keys(nets.add).length > 0 ? { "homelab-net": {}, ...nets.add } : nets.add;
-  const additions: StackAdditions = { services, replace: new Set(opts.replace ? imported.map((m) => m.name) : []), networks, topKeys };
+  const enc = encrypterFor(opts.env, existing, name);
+  const bodies = stackBodies(imported, existing, enc, opts);
+  const additions = additionsFor(project, existing, features, bodies.services, nets.add, replace ? imported.map((m) => m.name) : []);
   const header = ` Imported by npm run import from ${project.files.map((f) => path.relative(opts.projectDir, f)).join(" + ")}.\n Review the import report; secrets are ${enc ? "encrypted with PULUMI_CONFIG_PASSPHRASE" : "set with pulumi config set --secret"}.`;
   const text = existing === undefined ? newStackText(header, enc?.salt, additions) : editStackText(existing.text, name, additions);
   proveItLoads(opts, text, name);
-  const serviceReports: ServiceReport[] = [
-    ...mapped.map((m) => ({ name: m.name, status: serviceStatus(m.imported, m.keys), keys: m.keys })),
-    ...project.inactive.map((s) => ({ name: s.name, status: "refused" as const, keys: [{ key: "profiles", status: "refused" as const, note: `profile ${s.profiles.join(", ")} is not active: pass --profile ${s.profiles[0]} to import it` }] })),
-  ];
-  const warnings = project.unsetVariables.map((v) => `variable ${v} is not set and has no default: Compose substitutes an empty string, and so did the import`);
-  if (watchtowerAsked && !features.watchtower) {
-    warnings.push(Object.keys(topKeys).length > 0 ? "the compose file ran Watchtower: homelab:features.watchtower set to true" : "the compose file ran Watchtower, this stack does not: set homelab:features.watchtower to true if it should");
-  }
   const report: ImportReport = {
     stack: opts.stack,
     file: name,
-    services: serviceReports,
+    services: serviceReports(project, mapped),
     topLevel: [...nets.reports, ...topLevelReports(project)],
-    secrets: { mode: enc ? "encrypted" : "commands", paths: secretPaths, commands: enc ? [] : commands },
-    expectedFindings: expectedFindings(services, policyLevels(opts.stack, profileName)),
-    warnings,
+    secrets: { mode: enc ? "encrypted" : "commands", paths: bodies.secretPaths, commands: enc ? [] : bodies.commands },
+    expectedFindings: expectedFindings(bodies.services, policyLevels(opts.stack, profileName)),
+    warnings: warningsFor(project, features, additions),
     written: opts.dryRun !== true,
   };
   if (opts.dryRun !== true) writeFileAtomic(file, text);
