@@ -48,7 +48,7 @@ export const SERVICE_KEYS: Readonly<Record<string, KeyRule>> = {
   entrypoint: { status: "mapped", note: "`entrypoint`, string or list as written" },
   env_file: { status: "changed", note: "the file's variables are copied into `environment` (secret-looking ones into `secretEnvironment`); `environment` wins, as in Compose" },
   label_file: { status: "refused", note: "write the labels under `labels`" },
-  environment: { status: "mapped", note: "`environment`; secret-looking names and URLs with credentials go to `secretEnvironment` instead, never in plain text" },
+  environment: { status: "mapped", note: "`environment`; secret-looking names, URLs with credentials and values holding a secret variable's value go to `secretEnvironment` instead, never in plain text" },
   expose: { status: "mapped", note: "`expose` (container ports, numbers)" },
   extends: { status: "changed", note: "resolved: the extended service's keys are merged in, then reported as this service's own" },
   external_links: { status: "refused", note: "put both containers on one network and use the service name" },

@@ -9,6 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { isMap as isYamlMap, isSeq, LineCounter, parseDocument, type Node } from "yaml";
 import { ConfigError, type ConfigProblem } from "../errors";
+import { looksSecret } from "../checks/secretNames";
 import { readEnvFile } from "./envfile";
 import { interpolate } from "./interpolate";
 import { isMap, keyValueMap, mergeFiles, mergeService, normalizeService, type Json, type JsonMap } from "./merge";
@@ -48,6 +49,8 @@ export interface ComposeProject {
   readonly top: JsonMap;
   /** Variables used with no value and no default (Compose substitutes ""). */
   readonly unsetVariables: readonly string[];
+  /** Values of secret-looking variables (names only ever printed): interpolated into any key, they make it secret. */
+  readonly secretVariables: readonly { readonly name: string; readonly value: string }[];
   /** Where a service key was written, for messages: the last file that sets it. */
   readonly locate: (service: string, keyPath: readonly (string | number)[]) => { file: string; line: number };
 }
@@ -244,5 +247,9 @@ export function loadCompose(opts: LoadOptions): ComposeProject {
     return { file: path.basename(files[0]), line: 0 };
   };
   const name = typeof merged.name === "string" ? merged.name : path.basename(dir).toLowerCase().replace(/[^a-z0-9_-]/g, "");
-  return { name, dir, files, services, inactive, top: merged, unsetVariables: [...unset].sort(), locate };
+  // Short values ("1", "yes") would match by accident; a credential is longer.
+  const secretVariables = Object.entries(env)
+    .filter((e): e is [string, string] => e[1] !== undefined && e[1].length >= 4 && looksSecret(e[0], e[1]))
+    .map(([n, value]) => ({ name: n, value }));
+  return { name, dir, files, services, inactive, top: merged, unsetVariables: [...unset].sort(), secretVariables, locate };
 }

@@ -7,7 +7,7 @@
 import * as path from "path";
 import { parseImageReference } from "../checks/imageReference";
 import { containerNameProblem, networkAliasProblem } from "../checks/dockerNames";
-import { looksSecret } from "../checks/secretNames";
+import { hasUrlCredentials, looksSecret } from "../checks/secretNames";
 import { parseMemory, parsePortString, VOLUME_NAME } from "../parse";
 import { SERVICE_KEYS, type KeyStatus } from "./keys";
 import type { ComposeProject, ComposeService } from "./load";
@@ -199,7 +199,7 @@ const environment: Handler = (value, svc, ctx) => {
   const unset: string[] = [];
   for (const [k, v] of Object.entries(env)) {
     if (v === null) unset.push(k);
-    else if (looksSecret(k, String(v))) {
+    else if (looksSecret(k, String(v)) || secretIn(String(v), ctx.project) !== undefined) {
       secretNames.push(k);
       ctx.secrets.push({ service: svc.name, name: k, value: String(v) });
     } else plain[k] = String(v);
@@ -444,6 +444,39 @@ function imageNote(image: string): string {
   return "";
 }
 
+/** The secret variable whose value `text` holds, if any (never the value itself). */
+function secretIn(text: string, project: ComposeProject): string | undefined {
+  return project.secretVariables.find((s) => text.includes(s.value))?.name;
+}
+
+function stringLeaves(v: unknown): string[] {
+  if (typeof v === "string") return [v];
+  if (Array.isArray(v)) return v.flatMap(stringLeaves);
+  if (v !== null && typeof v === "object") return Object.values(v).flatMap(stringLeaves);
+  return [];
+}
+
+/**
+ * Keys other than the environment that would carry a secret in plain text
+ * (a password interpolated into `command`, a URL with credentials in a
+ * label) are left out and reported: nothing secret is written unencrypted.
+ */
+function withoutPlainSecrets(body: Record<string, unknown>, project: ComposeProject): { body: Record<string, unknown>; reports: KeyReport[] } {
+  const out = { ...body };
+  const reports: KeyReport[] = [];
+  for (const [key, value] of Object.entries(body)) {
+    if (key === "secretEnvironment" || key === "image") continue;
+    const leaves = stringLeaves(value);
+    const variable = leaves.map((l) => secretIn(l, project)).find((n) => n !== undefined);
+    const url = leaves.some((l) => hasUrlCredentials(l));
+    if (variable === undefined && !url) continue;
+    delete out[key];
+    const what = variable !== undefined ? `the value of ${variable}, a secret` : "a URL with credentials";
+    reports.push(note(key, "refused", `holds ${what}: not written in plain text; pass it to the container through secretEnvironment and read it from there`));
+  }
+  return { body: out, reports };
+}
+
 /** Why a service cannot be imported at all, or undefined. */
 function serviceRefusal(svc: ComposeService, target: TargetStack): string | undefined {
   const image = svc.data.image;
@@ -490,6 +523,9 @@ export function mapService(svc: ComposeService, state: MapState): MappedService 
     Object.assign(body, r.body);
     keys.push(...r.reports);
   }
+  const guarded = withoutPlainSecrets(body, state.project);
+  for (const k of Object.keys(body)) if (!(k in guarded.body)) delete body[k];
+  keys.push(...guarded.reports);
   if (body.networks === undefined) body.networks = [state.target.defaultNetwork];
   const tunnel = state.target.tunnelNetwork;
   if (body.ingress !== undefined && tunnel !== undefined && !(body.networks as string[]).includes(tunnel)) {

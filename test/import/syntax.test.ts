@@ -132,3 +132,36 @@ describe("ports and hosts of an existing stack", () => {
     expect(text).toContain(`- ${path.join(dir, "app", "html")}:/usr/share/nginx/html:ro`);
   });
 });
+
+describe("secrets interpolated outside secret-looking variables", () => {
+  it("never writes them in plain text: the variable becomes secret, other keys are left out", () => {
+    const dir = scratchProject();
+    fs.writeFileSync(path.join(dir, ".env"), "DB_PASSWORD=s3cr3t-value\n");
+    fs.writeFileSync(
+      path.join(dir, "docker-compose.yml"),
+      [
+        "services:",
+        "  a:",
+        "    image: nginx:1.27",
+        "    command: [\"serve\", \"--db-password\", \"${DB_PASSWORD}\"]",
+        "    environment:",
+        "      CONN: host=db password=${DB_PASSWORD}",
+        "      MODE: fast",
+        "    labels:",
+        "      backup.target: s3://key:hidden@bucket/path",
+        "",
+      ].join("\n"),
+    );
+    const { report, text } = importCompose({ files: [path.join(dir, "docker-compose.yml")], stack: "dev", projectDir: dir, env: ENV });
+    expect(text).not.toContain("s3cr3t-value");
+    expect(text).not.toContain("hidden");
+    expect(JSON.stringify(report)).not.toMatch(/s3cr3t-value|hidden/);
+    expect(report.secrets.paths).toEqual(["homelab:services.a.secretEnvironment.CONN"]);
+    const keys = report.services[0].keys;
+    expect(keys.find((k) => k.key === "command" && k.status === "refused")?.note).toBe("holds the value of DB_PASSWORD, a secret: not written in plain text; pass it to the container through secretEnvironment and read it from there");
+    expect(keys.find((k) => k.key === "labels" && k.status === "refused")?.note).toContain("a URL with credentials");
+    const a = (parseYaml(text) as { config: Record<string, Record<string, Record<string, unknown>>> }).config["homelab:services"].a;
+    expect(a.environment).toEqual({ MODE: "fast" });
+    expect(a.command).toBeUndefined();
+  });
+});
