@@ -6,9 +6,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { parseDocument } from "yaml";
 import { ConfigError } from "./errors";
 import { loadModel } from "./load";
+import { parseStackSource, stackSourceToJs } from "./input/stackSource";
 import type { HomelabModel } from "./model";
 
 /** The folder that holds Pulumi.yaml: the program lives in its `infra/` folder. */
@@ -93,18 +93,24 @@ function replaceSecure(value: unknown): unknown {
 /**
  * What `pulumi up` would hand the program for this stack file, except that
  * secure values are never decrypted: each becomes SECRET_PLACEHOLDER.
+ * Throws ConfigError naming the file (and line, for YAML errors) when the
+ * file cannot be read as a stack file.
  */
 export function engineConfigFromStackFile(text: string, file: string): EngineConfig {
-  const doc = parseDocument(text, { prettyErrors: false });
-  if (doc.errors.length > 0) {
-    throw new ConfigError(
-      doc.errors.map((e) => ({ file, path: "", message: `line ${e.linePos?.[0].line ?? "?"}: ${e.message.split("\n")[0]}` })),
-    );
+  const src = parseStackSource(text, file);
+  return engineConfigFromJs(stackSourceToJs(src), file);
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
+
+/** The engine config of a stack file's parsed values (`{encryptionsalt, config}`). */
+export function engineConfigFromJs(js: unknown, file: string): EngineConfig {
+  if (js !== null && js !== undefined && !isRecord(js)) {
+    throw new ConfigError([{ file, path: "", message: "a stack file is a map with a config: key holding namespaced keys (homelab:services: ...)" }]);
   }
-  const js: unknown = doc.toJS() ?? {};
-  const config = (js as { config?: unknown }).config ?? {};
-  if (typeof config !== "object" || config === null || Array.isArray(config)) {
-    throw new ConfigError([{ file, path: "config", message: "must be a map of namespaced keys" }]);
+  const config = js?.config ?? {};
+  if (!isRecord(config)) {
+    throw new ConfigError([{ file, path: "config", message: "must be a map of namespaced keys (homelab:services: ...)" }]);
   }
   const values: Record<string, string> = {};
   const secretKeys: string[] = [];
