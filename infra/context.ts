@@ -6,9 +6,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError } from "./errors";
-import { loadModel } from "./load";
-import { parseStackSource, stackSourceToJs } from "./input/stackSource";
+import { ConfigError, formatProblem } from "./errors";
+import { loadCheckedModel } from "./input/stackLoad";
+import { parseStackSource, stackSourceToJs, type StackSource } from "./input/stackSource";
 import type { HomelabModel } from "./model";
 
 /** The folder that holds Pulumi.yaml: the program lives in its `infra/` folder. */
@@ -62,13 +62,27 @@ export function readSecureLeaves(file: string): Set<string> | undefined {
   }
 }
 
-/** Loads the running stack's model; throws ConfigError listing every problem. */
+/** The stack file as text and values, or undefined when there is none the program can read. */
+function readSource(file: string): { src: StackSource; js: unknown } | undefined {
+  if (!fs.existsSync(file)) return undefined;
+  try {
+    const src = parseStackSource(fs.readFileSync(file, "utf8"), path.basename(file));
+    return { src, js: stackSourceToJs(src) };
+  } catch {
+    // The engine has already read this file; a parse problem here is not the program's to report.
+    return undefined;
+  }
+}
+
+/** Loads the running stack's model; throws ConfigError listing every problem. Warnings go to the engine's log. */
 export function loadStackModel(projectDir: string = PROJECT_DIR): HomelabModel {
   const stack = pulumi.getStack();
   const values: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(pulumi.runtime.allConfig())) values[k] = decodeConfigValue(v);
   const file = stackFileName(stack);
-  return loadModel({ file, stack, values, secureLeaves: readSecureLeaves(path.join(projectDir, file)) });
+  const { model, warnings } = loadCheckedModel({ file, stack, values, source: readSource(path.join(projectDir, file)) });
+  for (const w of warnings) void pulumi.log.warn(formatProblem(w));
+  return model;
 }
 
 /** Stands in for every `secure:` value when a stack is evaluated without its passphrase. */

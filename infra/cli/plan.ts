@@ -11,7 +11,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { Command, Option } from "commander";
 import { PROJECT_DIR } from "../context";
-import { ConfigError, UsageError } from "../errors";
+import { ConfigError, formatProblem, UsageError } from "../errors";
 import { listStacks } from "../plan/project";
 import { planStacks } from "../plan/plan";
 import { FORMATS, render, type Format } from "../plan/render";
@@ -142,6 +142,7 @@ export async function runPlanCli(argv: readonly string[], io: CliIo = defaultIo)
     if (problems.length === 1) throw new UsageError(problems[0]);
     if (problems.length > 1) throw new UsageError(`invalid arguments (${problems.length} problems):\n${problems.map((p) => `  - ${p}`).join("\n")}`);
     const plans = await planStacks({ stacks, projectDir: path.resolve(opts.projectDir), packDir: opts.policyPack });
+    for (const w of plans.flatMap((p) => p.warnings ?? [])) io.stderr(`warning: ${formatProblem(w)}\n`);
     const text = render(plans, opts.format as Format, opts.all === true || stacks.length > 1);
     const mandatory = plans.reduce((n, p) => n + p.summary.mandatory, 0);
     if (opts.out !== undefined) {

@@ -17,7 +17,7 @@ export interface StackSource {
 }
 
 /** YAML errors listed before the rest are summed up: the first ones are the ones to fix. */
-export const MAX_YAML_ERRORS = 10;
+export const MAX_YAML_ERRORS = 5;
 /** Deepest nesting accepted. The deepest real key (a service's healthcheck test list) sits 6 levels down. */
 export const MAX_DEPTH = 64;
 /** Aliases expanded at most (yaml's own default), so an alias bomb cannot exhaust memory. */
@@ -53,8 +53,21 @@ export function parseStackSource(text: string, file: string): StackSource {
   return src;
 }
 
+/**
+ * One stray line can make the parser report dozens of errors, each caused by
+ * the one before: one error per line, one resource-exhaustion error, at most
+ * MAX_YAML_ERRORS, the rest counted.
+ */
 function yamlProblems(src: StackSource): ConfigProblem[] {
-  const errors = src.doc.errors;
+  const seenLines = new Set<number>();
+  let exhausted = false;
+  const errors = src.doc.errors.filter((e) => {
+    const line = e.linePos?.[0].line ?? src.lines.linePos(e.pos[0]).line;
+    if (seenLines.has(line) || (exhausted && e.code === "RESOURCE_EXHAUSTION")) return false;
+    exhausted ||= e.code === "RESOURCE_EXHAUSTION";
+    seenLines.add(line);
+    return true;
+  });
   const out = errors.slice(0, MAX_YAML_ERRORS).map((e) => {
     const pos = e.linePos?.[0] ?? src.lines.linePos(e.pos[0]);
     // yaml appends "at line L, column C:" and an excerpt of the source; the excerpt could show a secret.
@@ -62,11 +75,12 @@ function yamlProblems(src: StackSource): ConfigProblem[] {
     if (e.code === "RESOURCE_EXHAUSTION") what = "the file nests too deeply to be read; a stack file needs only a few levels";
     if (e.code === "DUPLICATE_KEY") what = duplicateKeyText(src, e.pos[0]);
     if (e.code === "TAB_AS_INDENT") what = "a tab is used for indentation; YAML indents with spaces only";
-    const key = keyPathAt(src, e.pos[0]);
+    // Past the nesting limit the key path is hundreds of list indexes: no help.
+    const key = e.code === "RESOURCE_EXHAUSTION" ? "" : keyPathAt(src, e.pos[0]);
     return problem(src, cut(what, 200), pos.line, pos.col, key);
   });
   if (errors.length > MAX_YAML_ERRORS) {
-    out.push(problem(src, `and ${errors.length - MAX_YAML_ERRORS} more YAML errors, most likely caused by the ones above`));
+    out.push(problem(src, `and YAML errors on ${errors.length - MAX_YAML_ERRORS} more lines, most likely caused by the ones above; fix those first`));
   }
   return out;
 }

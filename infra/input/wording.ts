@@ -54,6 +54,7 @@ export const EXAMPLES: Readonly<Record<string, string>> = {
   "cloudflare.zone": "example.com",
   "cloudflare.tunnelName": "home",
   "access.emails": "[you@example.com]",
+  "access.emails.[]": "you@example.com",
   "access.emailDomains": "[example.com]",
   "access.sessionDuration": "24h",
   "github.owner": "your-github-user",
@@ -173,8 +174,15 @@ export function describe(schema: Schema, depth = 0): string {
   const d = defOf(unwrap(schema));
   const inner = (s: Schema | undefined): string => (s && depth < 2 ? describe(s, depth + 1) : "values");
   switch (d.type) {
-    case "string":
-      return (d.checks ?? []).some((c) => c._zod.def.check === "min_length") ? "a non-empty text" : "a text";
+    case "string": {
+      const checks = (d.checks ?? []).map((c) => c._zod.def);
+      const format = checks.find((c) => c.check === "string_format");
+      if (format?.format === "email") return "an e-mail address";
+      if (format?.format === "regex" && format.pattern instanceof RegExp) return `a text of the form ${format.pattern.source}`;
+      const prefix = checks.find((c) => c.check === "string_format" && c.format === "starts_with");
+      if (prefix) return `a text starting with ${String(prefix.prefix)}`;
+      return checks.some((c) => c.check === "min_length") ? "a non-empty text" : "a text";
+    }
     case "number":
       return numberRange(d).text;
     case "boolean":
@@ -230,14 +238,14 @@ function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
   return v;
 }
 
-/** The words for one schema issue at `path`, given the raw value there. */
-export function wordedIssue(path: readonly PropertyKey[], value: unknown): string {
+/** The words for one schema issue at `path`, given the raw value there; `wrongType` adds what kind of value was found. */
+export function wordedIssue(path: readonly PropertyKey[], value: unknown, wrongType = true): string {
   const { schema, pattern } = schemaAt(path);
   const accepts = schema ? describe(schema) : "a different value";
   const example = EXAMPLES[pattern] ?? exampleFor(schema);
   const eg = example === undefined ? "" : `, e.g. ${example}`;
   if (value === undefined) return `is required: give ${accepts}${eg}`;
-  return `expects ${accepts}${eg} (found ${kindOf(value)})`;
+  return `expects ${accepts}${eg}${wrongType ? ` (found ${kindOf(value)})` : ""}`;
 }
 
 /** Every schema issue as a problem in words; unknown keys say so, refused keys say why. */
@@ -250,7 +258,7 @@ export function wordedSchemaProblems(file: string, error: z.ZodError, raw: unkno
         message: refusedKeyMessage(k) ?? "unknown key (check the spelling; see README)",
       }));
     }
-    const message = issue.message === UNWORDED || issue.message === "Invalid input" ? wordedIssue(issue.path, valueAt(raw, issue.path)) : issue.message;
+    const message = issue.message === UNWORDED || issue.message === "Invalid input" ? wordedIssue(issue.path, valueAt(raw, issue.path), issue.code === "invalid_type" || issue.code === "invalid_union") : issue.message;
     return [{ file, path: formatPath(issue.path), message }];
   });
 }
