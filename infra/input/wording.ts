@@ -192,13 +192,13 @@ export function describe(schema: Schema, depth = 0): string {
     case "literal":
       return `exactly ${(d.values ?? []).map(String).join(" or ")}`;
     case "array":
-      return `a list of ${inner(d.element).replace(/^an? /, "")}s`.replace(/ss$/, "s");
+      return `a list (each item ${inner(d.element)})`;
     case "record":
-      return `a map of names to ${inner(d.valueType).replace(/^an? /, "")}s`.replace(/ss$/, "s");
+      return `a map of names (each to ${inner(d.valueType)})`;
     case "object":
       return `a map with the keys ${Object.keys(d.shape ?? {}).join(", ")}`;
     case "union":
-      return (d.options ?? []).map((o) => describe(o, depth + 1)).join(", or ");
+      return (d.options ?? []).map((o) => describe(o, depth + 1)).join(" or ");
     default:
       return "a value of another form";
   }
