@@ -7,7 +7,9 @@
  * reported: schema errors about a half-read file would be noise.
  */
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair } from "yaml";
+import { isSecretName } from "../checks/secretNames";
 import { ConfigError, cut, type ConfigProblem } from "../errors";
+import { scrubProblems } from "./secureValues";
 
 export interface StackSource {
   readonly file: string;
@@ -42,7 +44,7 @@ export function parseStackSource(text: string, file: string): StackSource {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true, keepSourceTokens: false });
   const src: StackSource = { file, text, doc, lines };
-  if (doc.errors.length > 0) throw new ConfigError(yamlProblems(src));
+  if (doc.errors.length > 0) throw new ConfigError(scrubProblems(yamlProblems(src), secretsInText(text)));
   const deep = tooDeep(doc.contents);
   if (deep) {
     const pos = lines.linePos(deep.range?.[0] ?? 0);
@@ -58,6 +60,21 @@ export function parseStackSource(text: string, file: string): StackSource {
  * the one before: one error per line, one resource-exhaustion error, at most
  * MAX_YAML_ERRORS, the rest counted.
  */
+/**
+ * Values a broken file may hold secrets in, found in the text itself (the
+ * file could not be read as YAML): what follows `secure:`, and the values of
+ * keys named like credentials.
+ */
+function secretsInText(text: string): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(/secure:[ \t]*([^\s\]\[{},#]+)/g)) out.push(m[1]);
+  for (const m of text.matchAll(/["']?([\w.-]+)["']?[ \t]*:[ \t]+["']?([^\s"',{}[\]#]+)/g)) {
+    if (isSecretName(m[1]) || /^(token|apiToken|ghcrPat|pullToken|grafanaAdminPassword)$/.test(m[1])) out.push(m[2]);
+  }
+  for (const m of text.matchAll(/:\/\/[^\s/@:]*:([^\s@/]+)@/g)) out.push(m[1]);
+  return out;
+}
+
 function yamlProblems(src: StackSource): ConfigProblem[] {
   const seenLines = new Set<number>();
   let exhausted = false;
@@ -139,6 +156,8 @@ function contains(node: unknown, offset: number): boolean {
   return range !== undefined && range !== null && range[0] <= offset && offset <= range[2];
 }
 
+const KEY_LIKE = /^[\p{L}\p{N}_.:\- ]{1,80}$/u;
+
 /** The key path (as messages print it) of the innermost entry around `offset`; "" at the top. */
 export function keyPathAt(src: StackSource, offset: number): string {
   const segments: Segment[] = [];
@@ -147,9 +166,11 @@ export function keyPathAt(src: StackSource, offset: number): string {
     let next: unknown;
     if (isMap(node)) {
       const pair = node.items.find((p) => keyText(p) !== undefined && (contains(p.key, offset) || contains(p.value, offset)));
+      // In broken YAML a value can be read as a key: only key-like names are shown, and nothing inside `secure:`.
+      if (pair && !KEY_LIKE.test(keyText(pair)!)) break;
       if (pair) {
         segments.push(keyText(pair)!);
-        next = contains(pair.value, offset) ? pair.value : undefined;
+        next = contains(pair.value, offset) && keyText(pair) !== "secure" ? pair.value : undefined;
       }
     } else if (isSeq(node)) {
       const i = node.items.findIndex((item) => contains(item, offset));
