@@ -16,7 +16,7 @@ import { listStacks } from "../plan/project";
 import { planStacks } from "../plan/plan";
 import { FORMATS, render, type Format } from "../plan/render";
 import { writeFileAtomic } from "../stackfile";
-import { defaultIo, parseArgs, runMain, type CliIo } from "./io";
+import { defaultIo, parseArgs, runMain, splitList, type CliIo } from "./io";
 
 export type { CliIo };
 
@@ -50,12 +50,12 @@ Exit codes:
 export function planCommand(io: CliIo): Command {
   return new Command("plan")
     .description("Preview a stack offline (no credentials, no Docker) and check it with the homelab-guard policy pack.")
-    .addOption(new Option("-s, --stack <name...>", "stack(s) to plan (Pulumi.<name>.yaml)"))
+    .addOption(new Option("-s, --stack <name...>", "stack(s) to plan (Pulumi.<name>.yaml), comma-separated or repeated"))
     .option("-a, --all", "plan every Pulumi.<stack>.yaml in the project, in promotion order")
     .addOption(new Option("-f, --format <format>", `output format: ${FORMATS.join(", ")}`).default("text"))
     .option("-o, --out <file>", "write the report to this file (atomically, creating folders) instead of stdout")
-    .option("--project-dir <dir>", "folder holding Pulumi.yaml and the stack files", PROJECT_DIR)
-    .option("--policy-pack <dir>", "policy pack folder (default: the project's policies/)")
+    .option("--project-dir <dir>", "folder holding Pulumi.yaml, the program it names (main) and the stack files", PROJECT_DIR)
+    .option("--policy-pack <dir>", "policy pack folder, holding PulumiPolicy.yaml (default: the project's policies/)")
     .addHelpText("after", HELP_AFTER)
     .allowExcessArguments(false)
     .exitOverride()
@@ -104,6 +104,11 @@ function usageProblems(opts: Options): { stacks: string[]; problems: string[] } 
   const projectDir = path.resolve(opts.projectDir);
   const haveProject = fs.existsSync(projectDir) && fs.statSync(projectDir).isDirectory();
   if (!haveProject) problems.push(`--project-dir ${opts.projectDir}: no such folder`);
+  if (opts.policyPack !== undefined) {
+    const pack = path.resolve(opts.policyPack);
+    if (!fs.existsSync(pack) || !fs.statSync(pack).isDirectory()) problems.push(`--policy-pack ${opts.policyPack}: no such folder`);
+    else if (!fs.existsSync(path.join(pack, "PulumiPolicy.yaml"))) problems.push(`--policy-pack ${opts.policyPack}: not a policy pack (no PulumiPolicy.yaml in it)`);
+  }
   if (!isFormat(opts.format)) problems.push(`--format ${opts.format}: unknown format (choose ${FORMATS.join(", ")})`);
   if (opts.out !== undefined) {
     const p = outProblem(opts.out);
@@ -117,13 +122,22 @@ function usageProblems(opts: Options): { stacks: string[]; problems: string[] } 
     stacks = have;
     if (haveProject && have.length === 0) problems.push(`--all: no Pulumi.<stack>.yaml in ${projectDir}`);
   } else if (opts.stack && opts.stack.length > 0) {
-    stacks = [...new Set(opts.stack)];
+    stacks = [...new Set(splitList(opts.stack).filter((s) => s !== ""))];
     const unknown = stacks.filter((s) => !have.includes(s));
     if (haveProject && unknown.length > 0) {
       problems.push(`--stack: ${unknown.map((s) => `Pulumi.${s}.yaml`).join(", ")}: no such stack file in ${projectDir} (stacks: ${list})`);
     }
   } else problems.push(`give --stack <name> or --all (stacks: ${list})`);
   return { stacks, problems };
+}
+
+/** The last line of a text plan of several stacks: the verdict over all of them. */
+export function summaryLine(plans: readonly { summary: { mandatory: number; advisory: number }; stack: string }[]): string {
+  const mandatory = plans.reduce((n, p) => n + p.summary.mandatory, 0);
+  const advisory = plans.reduce((n, p) => n + p.summary.advisory, 0);
+  const failing = plans.filter((p) => p.summary.mandatory > 0).map((p) => p.stack);
+  const s = (n: number, w: string): string => `${n} ${w}${n === 1 ? "" : "s"}`;
+  return `${failing.length > 0 ? "FAIL" : "PASS"}: ${s(plans.length, "stack")} planned, ${s(mandatory, "mandatory violation")}${failing.length > 0 ? ` (${failing.join(", ")})` : ""}, ${s(advisory, "advisory finding")}`;
 }
 
 function errorText(err: Error): string {
@@ -143,7 +157,8 @@ export async function runPlanCli(argv: readonly string[], io: CliIo = defaultIo)
     if (problems.length > 1) throw new UsageError(`invalid arguments (${problems.length} problems):\n${problems.map((p) => `  - ${p}`).join("\n")}`);
     const plans = await planStacks({ stacks, projectDir: path.resolve(opts.projectDir), packDir: opts.policyPack });
     for (const w of plans.flatMap((p) => p.warnings ?? [])) io.stderr(`warning: ${formatProblem(w)}\n`);
-    const text = render(plans, opts.format as Format, opts.all === true || stacks.length > 1);
+    const combined = opts.all === true || stacks.length > 1;
+    const text = render(plans, opts.format as Format, combined) + (combined && opts.format === "text" ? `${summaryLine(plans)}\n` : "");
     const mandatory = plans.reduce((n, p) => n + p.summary.mandatory, 0);
     if (opts.out !== undefined) {
       writeOut(opts.out, text);
