@@ -106,8 +106,8 @@ function usageProblems(opts: Options): { stacks: string[]; problems: string[] } 
   if (!haveProject) problems.push(`--project-dir ${opts.projectDir}: no such folder`);
   if (opts.policyPack !== undefined) {
     const pack = path.resolve(opts.policyPack);
+    // Only the folder: whether it holds a pack is the pack runner's to say, after the config checks.
     if (!fs.existsSync(pack) || !fs.statSync(pack).isDirectory()) problems.push(`--policy-pack ${opts.policyPack}: no such folder`);
-    else if (!fs.existsSync(path.join(pack, "PulumiPolicy.yaml"))) problems.push(`--policy-pack ${opts.policyPack}: not a policy pack (no PulumiPolicy.yaml in it)`);
   }
   if (!isFormat(opts.format)) problems.push(`--format ${opts.format}: unknown format (choose ${FORMATS.join(", ")})`);
   if (opts.out !== undefined) {

@@ -122,8 +122,8 @@ const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
  */
 export function scrubProblems(problems: readonly ConfigProblem[], secrets: readonly string[]): ConfigProblem[] {
   const texts = [...new Set(secrets.filter((s) => s.trim().length > 0))].sort((a, b) => b.length - a.length);
-  const long = texts.filter((s) => s.length >= 4);
-  const short = texts.filter((s) => s.length < 4);
+  const long = texts.filter((s) => s.length >= 6);
+  const short = texts.filter((s) => s.length < 6);
   const longRe = long.length > 0 ? new RegExp(long.map(escapeRe).join("|"), "g") : undefined;
   const shortRe = short.length > 0 ? new RegExp(`(["'])(?:${short.map(escapeRe).join("|")})\\1`, "g") : undefined;
   const clean = (text: string): string => {

@@ -49,14 +49,6 @@ describe("folders that are not what they should be", () => {
     expect(c.err()).toBe("error: --policy-pack /nonexistent: no such folder\n");
   });
 
-  it("plan --policy-pack on a folder without PulumiPolicy.yaml", async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "homelab-pack-"));
-    made.push(dir);
-    const c = capture();
-    expect(await runPlanCli(["--stack", "dev", "--policy-pack", dir], c.io)).toBe(2);
-    expect(c.err()).toBe(`error: --policy-pack ${dir}: not a policy pack (no PulumiPolicy.yaml in it)\n`);
-  });
-
   it("plan --project-dir on a folder of stack files alone says the program is missing", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "homelab-proj-"));
     made.push(dir);

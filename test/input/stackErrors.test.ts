@@ -3,8 +3,11 @@
  * file, line and key path, in words, never quoting a secret. Stack files are
  * written out here, so each expected line number can be counted by eye.
  */
+import * as fs from "fs";
+import * as path from "path";
 import { ConfigError, formatProblem } from "../../infra/errors";
 import { loadStack } from "../../infra/plan/evaluate";
+import { PROJECT_DIR, stackText } from "../support/stacks";
 
 /** Formatted problems of a stack file text, as the plan prints them (without the bullet). */
 function errorsOf(text: string, stack = "dev"): string[] {
@@ -222,5 +225,19 @@ describe("long values are cut", () => {
     const out = errorsOf(stack(`    api:\n      image: nginx:1.27\n      ports: ["${huge}"]\n`));
     expect(out).toHaveLength(1);
     expect(out[0].length).toBeLessThan(500);
+  });
+});
+
+describe("the README's own example, pasted into a stack that already has the service", () => {
+  it("names the key written twice and where", () => {
+    const readme = fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("## Adding a service"));
+    const example = /```yaml\n([\s\S]*?)```/.exec(section)![1];
+    const block = example.slice(example.indexOf("    sentinel:"));
+    const base = stackText("homelab");
+    // Pulumi.homelab.yaml ends with its services map, so the block lands inside it.
+    const text = `${base.trimEnd()}\n${block}`;
+    const line = base.trimEnd().split("\n").length + 1;
+    expect(errorsOf(text, "homelab")).toEqual([`Pulumi.homelab.yaml:${line}:5: homelab:services.sentinel: the key "sentinel" is written twice in the same map; merge the two entries`]);
   });
 });
