@@ -45,6 +45,11 @@ export const EXAMPLES: Readonly<Record<string, string>> = {
   "services.*.host": "server",
   "services.*.ingress": "{hostname: api.example.com, port: 8000}",
   "services.*.ingress.hostname": "api.example.com",
+  "monitoring.grafanaHostname": "grafana.example.com",
+  "monitoring.jaegerHostname": "jaeger.example.com",
+  "monitoring.prometheusHostname": "prometheus.example.com",
+  "cloudflare.accountId": "3f1c9a0d2b7e4c58a9d6e0f1b2c3d4e5",
+  "cloudflare.zoneId": "9b8a7c6d5e4f3a2b1c0d9e8f7a6b5c4d",
   "services.*.metrics": "true or {port: 9100, path: /metrics}",
   "services.*.repo": "owner/app",
   "services.*.user": '"1000:1000"',
@@ -258,7 +263,12 @@ export function wordedSchemaProblems(file: string, error: z.ZodError, raw: unkno
         message: refusedKeyMessage(k) ?? "unknown key (check the spelling; see README)",
       }));
     }
-    const message = issue.message === UNWORDED || issue.message === "Invalid input" ? wordedIssue(issue.path, valueAt(raw, issue.path), issue.code === "invalid_type" || issue.code === "invalid_union") : issue.message;
+    if (issue.message === UNWORDED || issue.message === "Invalid input") {
+      return [{ file, path: formatPath(issue.path), message: wordedIssue(issue.path, valueAt(raw, issue.path), issue.code === "invalid_type" || issue.code === "invalid_union") }];
+    }
+    // The schema's own words (a pattern's hint) get the table's example when they give none.
+    const example = EXAMPLES[schemaAt(issue.path).pattern];
+    const message = example === undefined || issue.message.includes("e.g.") ? issue.message : `${issue.message}, e.g. ${example}`;
     return [{ file, path: formatPath(issue.path), message }];
   });
 }

@@ -241,3 +241,12 @@ describe("the README's own example, pasted into a stack that already has the ser
     expect(errorsOf(text, "homelab")).toEqual([`Pulumi.homelab.yaml:${line}:5: homelab:services.sentinel: the key "sentinel" is written twice in the same map; merge the two entries`]);
   });
 });
+
+describe("the schema's own hints get an example too", () => {
+  it.each([
+    ["      repo: just-a-name\n", "Pulumi.dev.yaml:5: homelab:services.api.repo: must be owner/name, e.g. owner/app"],
+    ["      ingress: {hostname: Not_A_Host}\n", "Pulumi.dev.yaml:5: homelab:services.api.ingress.hostname: must be a lowercase DNS hostname, e.g. api.example.com"],
+  ])("%j", (line, expected) => {
+    expect(errorsOf(stack(`    api:\n      image: nginx:1.27\n${line}`))).toEqual([expected]);
+  });
+});
