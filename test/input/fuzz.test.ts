@@ -15,6 +15,7 @@ import * as path from "path";
 import { scratchProject } from "../../bench/cli";
 import { ConfigError, formatProblem } from "../../infra/errors";
 import { loadStack } from "../../infra/plan/evaluate";
+import { evaluateForPlan } from "../../infra/plan/plan";
 import { PROJECT_DIR, SHIPPED_STACKS, stackText } from "../support/stacks";
 
 jest.setTimeout(120_000);
@@ -220,6 +221,19 @@ describe(`${CASES} mutated stack files (seed ${SEED.toString(16)}) through the p
 
   it.each(cases.map((c) => [c.name, c] as const))("%s", (_, c) => {
     expectClean(c, outcomeOf(c));
+  });
+});
+
+describe("mutated files that load also evaluate", () => {
+  // The program itself must cope with what validation lets through (odd but legal values): a few, as evaluation costs more.
+  const truncated = (c: Case): number => Number(c.name.includes("truncate"));
+  const loadable = cases
+    .filter((c) => outcomeOf(c).code === 0 && c.text.trim() !== "")
+    .sort((a, b) => truncated(a) - truncated(b))
+    .slice(0, 6);
+  it.each(loadable.map((c) => [c.name, c] as const))("%s", async (_, c) => {
+    const evaluation = await evaluateForPlan({ stack: c.stack, stackFileText: c.text });
+    expect(evaluation.resources.length).toBeGreaterThan(0);
   });
 });
 
