@@ -204,14 +204,16 @@ export function lineOfKeyPath(src: StackSource, keyPath: string): number | undef
         rest = rest.slice(1);
       }
       let best: Pair | undefined;
+      let bestLength = -1;
       for (const pair of node.items) {
         const k = keyText(pair);
-        const after = k === undefined ? undefined : rest[k.length];
-        if (k !== undefined && rest.startsWith(k) && (after === undefined || after === "." || after === "[") && k.length > (keyText(best ?? ({} as Pair)) ?? "").length) best = pair;
+        if (k === undefined || !rest.startsWith(k) || k.length <= bestLength) continue;
+        const after = rest[k.length];
+        if (after === undefined || after === "." || after === "[") [best, bestLength] = [pair, k.length];
       }
       if (!best) break;
       line = lineOf(src, best.key);
-      rest = rest.slice(keyText(best)!.length);
+      rest = rest.slice(bestLength);
       node = best.value;
     } else if (isSeq(node)) {
       const m = /^\[(\d+)\]/.exec(rest);
