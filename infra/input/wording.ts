@@ -160,18 +160,27 @@ function schemaAt(path: readonly PropertyKey[]): { schema: Schema | undefined; p
   return { schema: s, pattern: pattern.join(".") };
 }
 
-function numberRange(d: Def): { int: boolean; text: string } {
+function numberRange(d: Def): { int: boolean; text: string; example: number } {
   let min: number | undefined;
   let max: number | undefined;
+  let above = false;
   let int = false;
   for (const c of d.checks ?? []) {
     const cd = c._zod.def;
-    if (cd.check === "greater_than") min = Number(cd.value) + (cd.inclusive === false ? (int ? 1 : 0) : 0);
-    if (cd.check === "less_than") max = Number(cd.value);
     if (cd.check === "number_format" && String(cd.format).includes("int")) int = true;
   }
-  const range = min !== undefined && max !== undefined ? ` from ${min} to ${max}` : min !== undefined ? ` of at least ${min}` : max !== undefined ? ` of at most ${max}` : "";
-  return { int, text: `${int ? "a whole number" : "a number"}${range}` };
+  for (const c of d.checks ?? []) {
+    const cd = c._zod.def;
+    if (cd.check === "greater_than") {
+      min = Number(cd.value);
+      // `positive()` is "greater than 0": a whole number then starts at 1, any other number is "above 0".
+      if (cd.inclusive === false) [min, above] = int ? [min + 1, false] : [min, true];
+    }
+    if (cd.check === "less_than") max = Number(cd.value);
+  }
+  const lower = min === undefined ? undefined : above ? `above ${min}` : `of at least ${min}`;
+  const range = min !== undefined && max !== undefined && !above ? ` from ${min} to ${max}` : lower !== undefined ? ` ${lower}${max === undefined ? "" : ` and at most ${max}`}` : max !== undefined ? ` of at most ${max}` : "";
+  return { int, text: `${int ? "a whole number" : "a number"}${range}`, example: min === undefined ? 1 : above ? min + 1 : min };
 }
 
 /** What a schema accepts, in words. */
@@ -215,11 +224,7 @@ function exampleFor(schema: Schema | undefined): string | undefined {
   const d = defOf(unwrap(schema));
   if (d.type === "boolean") return "true";
   if (d.type === "enum") return Object.values(d.entries ?? {})[0];
-  if (d.type === "number") {
-    const r = numberRange(d);
-    const min = /from (\S+)|at least (\S+)/.exec(r.text);
-    return min ? (min[1] ?? min[2]) : "1";
-  }
+  if (d.type === "number") return String(numberRange(d).example);
   if (d.type === "union") return exampleFor((d.options ?? [])[0]);
   return undefined;
 }

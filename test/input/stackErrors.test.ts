@@ -173,7 +173,7 @@ describe("schema problems in words, with an example", () => {
   it.each([
     ["      port: eighty\n", "Pulumi.dev.yaml:5: homelab:services.api.port: expects a whole number from 1 to 65535, e.g. 8000 (found a text)"],
     ["      restart: sometimes\n", "Pulumi.dev.yaml:5: homelab:services.api.restart: expects one of no, always, on-failure, unless-stopped, e.g. no"],
-    ["      cpus: -1\n", "Pulumi.dev.yaml:5: homelab:services.api.cpus: expects a number of at least 0, e.g. 0.5"],
+    ["      cpus: -1\n", "Pulumi.dev.yaml:5: homelab:services.api.cpus: expects a number above 0, e.g. 0.5"],
     ["      tracing: yes please\n", "Pulumi.dev.yaml:5: homelab:services.api.tracing: expects true or false, e.g. true (found a text)"],
     ["      ports: 8080\n", 'Pulumi.dev.yaml:5: homelab:services.api.ports: expects a list (each item a text or a map with the keys target, published, host_ip, protocol), e.g. ["127.0.0.1:8080:80"] (found a number)'],
   ])("%j", (line, expected) => {
