@@ -99,6 +99,8 @@ export const serviceSchema = z.strictObject({
   environment: stringMap.optional(),
   /** Values must be `secure:` in the stack file (`pulumi config set --secret --path ...`). */
   secretEnvironment: stringMap.optional(),
+  /** `environment` names that look like secrets but are not (e.g. `PASSWORD_POLICY`): the secret check skips them. */
+  notSecret: z.array(z.string()).optional(),
   ports: z.array(z.union([z.string(), portLong])).optional(),
   volumes: z.array(z.union([z.string(), volumeLong])).optional(),
   healthcheck: healthcheck.optional(),

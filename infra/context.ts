@@ -6,9 +6,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { parseDocument } from "yaml";
-import { ConfigError } from "./errors";
-import { loadModel } from "./load";
+import { ConfigError, formatProblem } from "./errors";
+import { loadCheckedModel } from "./input/stackLoad";
+import { parseStackSource, stackSourceToJs, type StackSource } from "./input/stackSource";
 import type { HomelabModel } from "./model";
 
 /** The folder that holds Pulumi.yaml: the program lives in its `infra/` folder. */
@@ -81,13 +81,27 @@ export function runProjectDir(rootDirectory: string = pulumi.getRootDirectory(),
   return PROJECT_DIR;
 }
 
-/** Loads the running stack's model; throws ConfigError listing every problem. */
+/** The stack file as text and values, or undefined when there is none the program can read. */
+function readSource(file: string): { src: StackSource; js: unknown } | undefined {
+  if (!fs.existsSync(file)) return undefined;
+  try {
+    const src = parseStackSource(fs.readFileSync(file, "utf8"), path.basename(file));
+    return { src, js: stackSourceToJs(src) };
+  } catch {
+    // The engine has already read this file; a parse problem here is not the program's to report.
+    return undefined;
+  }
+}
+
+/** Loads the running stack's model; throws ConfigError listing every problem. Warnings go to the engine's log. */
 export function loadStackModel(projectDir: string = runProjectDir()): HomelabModel {
   const stack = pulumi.getStack();
   const values: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(pulumi.runtime.allConfig())) values[k] = decodeConfigValue(v);
   const file = stackFileName(stack);
-  return loadModel({ file, stack, values, secureLeaves: readSecureLeaves(path.join(projectDir, file)) });
+  const { model, warnings } = loadCheckedModel({ file, stack, values, source: readSource(path.join(projectDir, file)) });
+  for (const w of warnings) void pulumi.log.warn(formatProblem(w));
+  return model;
 }
 
 /** Stands in for every `secure:` value when a stack is evaluated without its passphrase. */
@@ -112,18 +126,24 @@ function replaceSecure(value: unknown): unknown {
 /**
  * What `pulumi up` would hand the program for this stack file, except that
  * secure values are never decrypted: each becomes SECRET_PLACEHOLDER.
+ * Throws ConfigError naming the file (and line, for YAML errors) when the
+ * file cannot be read as a stack file.
  */
 export function engineConfigFromStackFile(text: string, file: string): EngineConfig {
-  const doc = parseDocument(text, { prettyErrors: false });
-  if (doc.errors.length > 0) {
-    throw new ConfigError(
-      doc.errors.map((e) => ({ file, path: "", message: `line ${e.linePos?.[0].line ?? "?"}: ${e.message.split("\n")[0]}` })),
-    );
+  const src = parseStackSource(text, file);
+  return engineConfigFromJs(stackSourceToJs(src), file);
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
+
+/** The engine config of a stack file's parsed values (`{encryptionsalt, config}`). */
+export function engineConfigFromJs(js: unknown, file: string): EngineConfig {
+  if (js !== null && js !== undefined && !isRecord(js)) {
+    throw new ConfigError([{ file, path: "", message: "a stack file is a map with a config: key holding namespaced keys (homelab:services: ...)" }]);
   }
-  const js: unknown = doc.toJS() ?? {};
-  const config = (js as { config?: unknown }).config ?? {};
-  if (typeof config !== "object" || config === null || Array.isArray(config)) {
-    throw new ConfigError([{ file, path: "config", message: "must be a map of namespaced keys" }]);
+  const config = js?.config ?? {};
+  if (!isRecord(config)) {
+    throw new ConfigError([{ file, path: "config", message: "must be a map of namespaced keys (homelab:services: ...)" }]);
   }
   const values: Record<string, string> = {};
   const secretKeys: string[] = [];

@@ -6,6 +6,10 @@ export interface ConfigProblem {
   readonly file: string;
   readonly path: string;
   readonly message: string;
+  /** 1-based line in the file, when the problem could be placed: rendered `Pulumi.prod.yaml:12: ...`. */
+  readonly line?: number;
+  /** 1-based column, given with `line` for YAML syntax errors. */
+  readonly column?: number;
 }
 
 /** The project's config namespace: keys are written `homelab:<key>`. */
@@ -22,8 +26,19 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out;
 }
 
+/** Longest message and key path printed: a 1 MB value must not make a 1 MB line. */
+export const MAX_MESSAGE = 400;
+export const MAX_PATH = 160;
+
+/** `text` cut to `max` characters, saying that it was. */
+export function cut(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
 export function formatProblem(p: ConfigProblem): string {
-  return p.path === "" ? `${p.file}: ${p.message}` : `${p.file}: ${p.path}: ${p.message}`;
+  const where = p.line === undefined ? p.file : `${p.file}:${p.line}${p.column === undefined ? "" : `:${p.column}`}`;
+  const message = cut(p.message, MAX_MESSAGE);
+  return p.path === "" ? `${where}: ${message}` : `${where}: ${cut(p.path, MAX_PATH)}: ${message}`;
 }
 
 /**

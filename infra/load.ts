@@ -3,7 +3,6 @@
  * throws one ConfigError listing every problem. Pure: no Pulumi runtime, no
  * files, so tests and the plan command call it directly.
  */
-import type { z } from "zod";
 import { configSchema, SECRET_PATHS, type RawConfig, type RawService } from "./config";
 import { ConfigError, formatPath, NAMESPACE, type ConfigProblem } from "./errors";
 import { DEFAULT_FILE_MODE, DEFAULT_SECRET_FILE_MODE, type ConfigFile, type HomelabModel, type Healthcheck, type HostSpec, type NetworkSpec, type SecretFile, type Service } from "./model";
@@ -12,6 +11,8 @@ import { defaultProfileFor, PROFILES, type Features, type Profile } from "../sta
 import { crossFieldProblems } from "./validate";
 import { defaultStopGraceSeconds, durationSeconds } from "./lifecycle";
 import { backupSection } from "./backups/model";
+import { rawValueProblems } from "./input/valueChecks";
+import { markUnworded, wordedSchemaProblems } from "./input/wording";
 
 
 export interface ConfigInput {
@@ -25,15 +26,6 @@ export interface ConfigInput {
    * the stack file; undefined when the file cannot be read, which skips that check.
    */
   readonly secureLeaves: ReadonlySet<string> | undefined;
-}
-
-function schemaProblems(file: string, error: z.ZodError): ConfigProblem[] {
-  return error.issues.flatMap((issue) => {
-    if (issue.code === "unrecognized_keys") {
-      return issue.keys.map((k) => ({ file, path: formatPath([...issue.path, k]), message: "unknown key (check the spelling; see README)" }));
-    }
-    return [{ file, path: formatPath(issue.path), message: issue.message }];
-  });
 }
 
 /** Every concrete key path in `raw` that matches a SECRET_PATHS pattern. */
@@ -53,8 +45,6 @@ export function secretLeafPaths(raw: unknown): string[] {
   return out;
 }
 
-const SECRET_LOOKING_ENV = /(PASSWORD|PASSWD|SECRET|TOKEN|API_KEY|PRIVATE_KEY|ACCESS_KEY)$/;
-
 function plainTextSecretProblems(input: ConfigInput, raw: Record<string, unknown>): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   if (input.secureLeaves) {
@@ -64,18 +54,8 @@ function plainTextSecretProblems(input: ConfigInput, raw: Record<string, unknown
       }
     }
   }
-  const services = raw.services;
-  if (services && typeof services === "object") {
-    for (const [key, svc] of Object.entries(services as Record<string, { environment?: unknown }>)) {
-      const env = svc?.environment;
-      if (!env || typeof env !== "object") continue;
-      for (const name of Object.keys(env)) {
-        if (SECRET_LOOKING_ENV.test(name)) {
-          problems.push({ file: input.file, path: formatPath(["services", key, "environment", name]), message: `looks like a secret: move it to secretEnvironment as a secure value` });
-        }
-      }
-    }
-  }
+  // Environment entries that look like secrets, names and images: infra/input/valueChecks.ts.
+  problems.push(...rawValueProblems(input.file, raw, input.secureLeaves));
   return problems;
 }
 
@@ -88,11 +68,17 @@ function ownKeys(values: Readonly<Record<string, unknown>>): Record<string, unkn
   return raw;
 }
 
+/** Both lists, but a key the first already reports on is not reported again by the second. */
+function mergeProblems(first: readonly ConfigProblem[], second: readonly ConfigProblem[]): ConfigProblem[] {
+  const seen = new Set(first.map((p) => p.path));
+  return [...first, ...second.filter((p) => !seen.has(p.path))];
+}
+
 export function loadModel(input: ConfigInput): HomelabModel {
   const raw = ownKeys(input.values);
-  const parsed = configSchema.safeParse(raw);
+  const parsed = configSchema.safeParse(raw, { error: markUnworded });
   const problems = plainTextSecretProblems(input, raw);
-  if (!parsed.success) throw new ConfigError([...schemaProblems(input.file, parsed.error), ...problems]);
+  if (!parsed.success) throw new ConfigError(mergeProblems(problems, wordedSchemaProblems(input.file, parsed.error, raw)));
   const model = normalize(input, parsed.data, problems);
   problems.push(...crossFieldProblems(model));
   if (problems.length > 0) throw new ConfigError(problems);

@@ -10,6 +10,8 @@ const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
 /** Why `name` is not a valid container name, or undefined when it is. */
 export function containerNameProblem(name: string): string | undefined {
+  // Other containers on the network resolve it by this name, so it is held to a DNS label's length too.
+  if (name.length > 63) return "a container name is at most 63 characters: other containers resolve it by this name";
   if (!CONTAINER_NAME.test(name)) {
     return "a container name is at least two characters: letters, digits, '_', '.' or '-', starting with a letter or digit (e.g. api-2)";
   }

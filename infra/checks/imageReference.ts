@@ -26,7 +26,10 @@ const fail = (error: string): Parsed<ImageReference> => ({ ok: false, error });
 
 /** Parses `[registry/]path[:tag][@digest]`; the error says which part is wrong. */
 export function parseImageReference(text: string): Parsed<ImageReference> {
-  if (text.length === 0 || text.trim() !== text) return fail("an image reference has no spaces, e.g. ghcr.io/owner/app:1.2.3");
+  if (text.trim().length === 0) return fail("the image reference is empty, e.g. ghcr.io/owner/app:1.2.3");
+  if (/\s/.test(text)) return fail("an image reference has no spaces, e.g. ghcr.io/owner/app:1.2.3");
+  // Never valid in a reference, and the mark of a pasted shell line.
+  if (/[;&|$`<>"'\\(){}*?!]/.test(text)) return fail("an image reference holds no shell characters (; & | $ quotes ...), e.g. ghcr.io/owner/app:1.2.3");
   let rest = text;
   let digest: string | undefined;
   const at = rest.indexOf("@");

@@ -1,22 +1,49 @@
 /**
  * Recognizes values that must not sit in plain text: by the variable's name
- * (case-insensitive) and by the value itself (a URL that carries a password).
+ * (case-insensitive, `_`, `-`, `.` or camelCase word breaks) and by the value
+ * itself (a URL that carries a password).
  */
 
-/** Name parts that mark a credential, matched as whole `_`-separated words or suffixes. */
-const SECRET_WORDS = /(^|_)(PASSWORD|PASSWD|PASS|PWD|SECRET|TOKEN|PAT|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|SECRET_?KEY|CREDENTIALS?|AUTH)(_|$)/;
+/** Words that mark a credential when the name ends with them, or they stand before another credential word. */
+const SECRET_WORDS = /(^|_)(PASSWORD|PASSWD|PASSPHRASE|PASS|PWD|SECRET|TOKEN|PAT|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|SECRET_?KEY|CREDENTIALS?|AUTH|DSN)(_|$)/;
+/**
+ * Trailing words that make a credential-sounding name describe something
+ * else: where the secret lives (`POSTGRES_PASSWORD_FILE`, Docker's secrets
+ * convention), where to ask for one (`TOKEN_URL`) or how it behaves
+ * (`TOKEN_TTL`). A value that is itself a URL with a password is still caught.
+ */
+const NOT_SECRET_SUFFIX =
+  /_(FILE|PATH|DIR|URL|URI|ENDPOINT|HOST|PORT|ENABLED|DISABLED|ENABLE|DISABLE|REQUIRED|MODE|TYPE|METHOD|HEADER|USER|USERNAME|NAME|LENGTH|MIN_LENGTH|MAX_LENGTH|TTL|EXPIRY|EXPIRES|EXPIRATION|LIFETIME|TIMEOUT|ISSUER|AUDIENCE|ALGORITHM|ALG|PROVIDER|SCOPE|SCOPES)$/;
+
+/** `jwtSecretKey`, `jwt-secret.key` and `JWT_SECRET_KEY` all become `JWT_SECRET_KEY`. */
+function words(name: string): string {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+    .replace(/[-.\s]+/g, "_")
+    .toUpperCase();
+}
 
 /** True when an environment variable of this name is, by its name, a credential. */
 export function isSecretName(name: string): boolean {
-  return SECRET_WORDS.test(name.toUpperCase());
+  const w = words(name);
+  return SECRET_WORDS.test(w) && !NOT_SECRET_SUFFIX.test(w);
 }
 
-/** True when the value is a URL with a password in its user-info (`postgres://u:p@db`). */
+const QUERY_SECRET = /[?&](password|passwd|pwd|pass|secret|token|access_token|api_?key|apikey|key|sig|signature)=[^&#\s]+/i;
+
+/**
+ * True when the value is a URL with a password in it: in its user-info
+ * (`postgres://u:p@db`, `redis://:p@cache`) or in a query parameter
+ * (`https://host/?token=...`).
+ */
 export function hasUrlCredentials(value: string): boolean {
-  const m = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/([^/@\s]*)@/.exec(value.trim());
-  if (!m) return false;
-  const colon = m[1].indexOf(":");
-  return colon >= 0 && colon < m[1].length - 1;
+  const t = value.trim();
+  const m = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/([^/?#@\s]*)@/.exec(t);
+  if (m) {
+    const colon = m[1].indexOf(":");
+    if (colon >= 0 && colon < m[1].length - 1) return true;
+  }
+  return /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//.test(t) && QUERY_SECRET.test(t);
 }
 
 /** True when a plain environment entry should be a secret. */

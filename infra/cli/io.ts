@@ -45,3 +45,8 @@ export function runMain(run: (argv: readonly string[]) => Promise<number>): void
     },
   );
 }
+
+/** `["a,b", "c"]` -> `["a", "b", "c"]`: list options take comma-separated and repeated values alike. */
+export function splitList(values: readonly string[]): string[] {
+  return values.flatMap((v) => v.split(","));
+}

@@ -13,7 +13,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { Command, Option } from "commander";
 import { PROJECT_DIR } from "../context";
-import { ConfigError, UsageError } from "../errors";
+import { ConfigError, formatProblem, UsageError } from "../errors";
 import { planAtRef, readBasePlan, resolveBase, type BaseSides } from "../plan/diff/base";
 import { diffStack, emptySide, hasChanges, type StackDiff } from "../plan/diff";
 import { renderDiff } from "../plan/diff/render";
@@ -21,7 +21,7 @@ import { listStacks } from "../plan/project";
 import { planStacks, type StackPlan } from "../plan/plan";
 import { FORMATS, jsonPlan, render, type Format } from "../plan/render";
 import { writeFileAtomic } from "../stackfile";
-import { defaultIo, parseArgs, runMain, type CliIo } from "./io";
+import { defaultIo, parseArgs, runMain, splitList, type CliIo } from "./io";
 
 export type { CliIo };
 
@@ -75,12 +75,12 @@ Exit codes:
 export function planCommand(io: CliIo): Command {
   return new Command("plan")
     .description("Preview a stack offline (no credentials, no Docker) and check it with the homelab-guard policy pack.")
-    .addOption(new Option("-s, --stack <name...>", "stack(s) to plan (Pulumi.<name>.yaml)"))
+    .addOption(new Option("-s, --stack <name...>", "stack(s) to plan (Pulumi.<name>.yaml), comma-separated or repeated"))
     .option("-a, --all", "plan every Pulumi.<stack>.yaml in the project, in promotion order")
     .addOption(new Option("-f, --format <format>", `output format: ${FORMATS.join(", ")}`).default("text"))
     .option("-o, --out <file>", "write the report to this file (atomically, creating folders) instead of stdout")
-    .option("--project-dir <dir>", "folder holding Pulumi.yaml and the stack files", PROJECT_DIR)
-    .option("--policy-pack <dir>", "policy pack folder (default: the project's policies/)")
+    .option("--project-dir <dir>", "folder holding Pulumi.yaml, the program it names (main) and the stack files", PROJECT_DIR)
+    .option("--policy-pack <dir>", "policy pack folder, holding PulumiPolicy.yaml (default: the project's policies/)")
     .option("--base <git-ref>", "show what changes against this commit, branch or tag (planned from a temporary git worktree)")
     .option("--base-plan <file>", "show what changes against a plan saved earlier with --format json")
     .option("--detailed-exitcode", `with --base or --base-plan: exit ${EXIT_CHANGES} when anything changes, 0 when nothing does`)
@@ -132,6 +132,11 @@ function usageProblems(opts: Options): { stacks: string[]; problems: string[] } 
   const projectDir = path.resolve(opts.projectDir);
   const haveProject = fs.existsSync(projectDir) && fs.statSync(projectDir).isDirectory();
   if (!haveProject) problems.push(`--project-dir ${opts.projectDir}: no such folder`);
+  if (opts.policyPack !== undefined) {
+    const pack = path.resolve(opts.policyPack);
+    // Only the folder: whether it holds a pack is the pack runner's to say, after the config checks.
+    if (!fs.existsSync(pack) || !fs.statSync(pack).isDirectory()) problems.push(`--policy-pack ${opts.policyPack}: no such folder`);
+  }
   if (!isFormat(opts.format)) problems.push(`--format ${opts.format}: unknown format (choose ${FORMATS.join(", ")})`);
   if (opts.out !== undefined) {
     const p = outProblem(opts.out);
@@ -145,7 +150,7 @@ function usageProblems(opts: Options): { stacks: string[]; problems: string[] } 
     stacks = have;
     if (haveProject && have.length === 0) problems.push(`--all: no Pulumi.<stack>.yaml in ${projectDir}`);
   } else if (opts.stack && opts.stack.length > 0) {
-    stacks = [...new Set(opts.stack)];
+    stacks = [...new Set(splitList(opts.stack).filter((s) => s !== ""))];
     const unknown = stacks.filter((s) => !have.includes(s));
     if (haveProject && unknown.length > 0) {
       problems.push(`--stack: ${unknown.map((s) => `Pulumi.${s}.yaml`).join(", ")}: no such stack file in ${projectDir} (stacks: ${list})`);
@@ -169,6 +174,15 @@ function diffAgainst(plans: readonly StackPlan[], base: BaseSides): StackDiff[] 
     const side = base.sides.get(p.stack);
     return diffStack(side ?? emptySide(p.stack), jsonPlan(p), { base: base.label, newStack: side === undefined });
   });
+}
+
+/** The last line of a text plan of several stacks: the verdict over all of them. */
+export function summaryLine(plans: readonly { summary: { mandatory: number; advisory: number }; stack: string }[]): string {
+  const mandatory = plans.reduce((n, p) => n + p.summary.mandatory, 0);
+  const advisory = plans.reduce((n, p) => n + p.summary.advisory, 0);
+  const failing = plans.filter((p) => p.summary.mandatory > 0).map((p) => p.stack);
+  const s = (n: number, w: string): string => `${n} ${w}${n === 1 ? "" : "s"}`;
+  return `${failing.length > 0 ? "FAIL" : "PASS"}: ${s(plans.length, "stack")} planned, ${s(mandatory, "mandatory violation")}${failing.length > 0 ? ` (${failing.join(", ")})` : ""}, ${s(advisory, "advisory finding")}`;
 }
 
 function errorText(err: Error): string {
@@ -199,6 +213,7 @@ export async function runPlanCli(argv: readonly string[], io: CliIo = defaultIo)
     let plans: StackPlan[];
     try {
       plans = await planStacks({ stacks, projectDir, packDir });
+      for (const w of plans.flatMap((p) => p.warnings ?? [])) io.stderr(`warning: ${formatProblem(w)}\n`);
     } finally {
       // A failed current plan still waits for the base's worktree to be removed.
       if (baseRun) await baseRun.catch(() => undefined);
@@ -212,7 +227,7 @@ export async function runPlanCli(argv: readonly string[], io: CliIo = defaultIo)
       changed = diffs.some(hasChanges);
       text = renderDiff(diffs, opts.format as Format, combined);
     } else {
-      text = render(plans, opts.format as Format, combined);
+      text = render(plans, opts.format as Format, combined) + (combined && opts.format === "text" ? `${summaryLine(plans)}\n` : "");
     }
     if (opts.out !== undefined) {
       writeOut(opts.out, text);

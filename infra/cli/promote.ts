@@ -10,7 +10,7 @@ import * as path from "path";
 import { Command } from "commander";
 import { ConfigError, UsageError } from "../errors";
 import { formatPromoteReport, formatStatus, promote, promotionStatus, type PlanGate } from "../promote";
-import { defaultIo, parseArgs, runMain, type CliIo } from "./io";
+import { defaultIo, parseArgs, runMain, splitList, type CliIo } from "./io";
 
 export type { CliIo };
 
@@ -29,7 +29,7 @@ async function loadRealGate(): Promise<PlanGate> {
 interface Options {
   from?: string;
   to?: string;
-  services?: string;
+  services?: string[];
   dryRun?: boolean;
   force?: boolean;
   status?: boolean;
@@ -41,7 +41,7 @@ export async function runPromoteCli(argv: readonly string[], io: CliIo = default
     .description("Copy immutable image references from one stack file to the next in the promotion order.")
     .option("--from <stack>", "stack whose images are promoted")
     .option("--to <stack>", "stack file that receives them")
-    .option("--services <list>", "comma-separated services to promote (default: every service both stacks have)")
+    .option("--services <name...>", "services to promote, comma-separated or repeated (default: every service both stacks have)")
     .option("--dry-run", "show the change and run the plan gate, write nothing")
     .option("--force", "allow a target that is not next after the source in the promotion order")
     .option("--status", "show each service's image per stack and which stacks are behind")
@@ -82,7 +82,7 @@ export async function runPromoteCli(argv: readonly string[], io: CliIo = default
       {
         from: opts.from!,
         to: opts.to!,
-        services: opts.services?.split(","),
+        services: opts.services === undefined ? undefined : splitList(opts.services),
         dryRun: opts.dryRun ?? false,
         force: opts.force ?? false,
         projectDir: opts.projectDir,

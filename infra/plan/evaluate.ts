@@ -7,8 +7,10 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { decodeConfigValue, engineConfigFromStackFile, PROJECT_DIR, stackFileName, type EngineConfig } from "../context";
-import { loadModel } from "../load";
+import { decodeConfigValue, engineConfigFromJs, PROJECT_DIR, stackFileName, type EngineConfig } from "../context";
+import type { ConfigProblem } from "../errors";
+import { loadCheckedModel } from "../input/stackLoad";
+import { parseStackSource, stackSourceToJs } from "../input/stackSource";
 import type { HomelabModel } from "../model";
 import { buildHomelab, type HomelabOutputs } from "../program";
 
@@ -125,6 +127,8 @@ export interface LoadedStack {
   readonly file: string;
   readonly engine: EngineConfig;
   readonly model: HomelabModel;
+  /** Legal but almost certainly unintended (a stack with no services), each naming file and key. */
+  readonly warnings?: readonly ConfigProblem[];
 }
 
 /** Reads and validates one stack's config as the program will; throws ConfigError listing every problem. */
@@ -132,11 +136,13 @@ export function loadStack(opts: EvaluateOptions): LoadedStack {
   const projectDir = opts.projectDir ?? PROJECT_DIR;
   const file = stackFileName(opts.stack);
   const text = opts.stackFileText ?? readStackFile(path.join(projectDir, file));
-  const engine = engineConfigFromStackFile(text, file);
+  const src = parseStackSource(text, file);
+  const js = stackSourceToJs(src);
+  const engine = engineConfigFromJs(js, file);
   const values: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(engine.values)) values[k] = decodeConfigValue(v);
-  const model = loadModel({ file, stack: opts.stack, values, secureLeaves: engine.secureLeaves });
-  return { stack: opts.stack, file, engine, model };
+  const { model, warnings } = loadCheckedModel({ file, stack: opts.stack, values, source: { src, js } });
+  return { stack: opts.stack, file, engine, model, warnings };
 }
 
 export function evaluateStack(opts: EvaluateOptions): Promise<Evaluation> {

@@ -51,6 +51,8 @@ export interface StackPlan {
   readonly policyPack: PolicyResult["pack"];
   readonly policyConfig: string;
   readonly summary: PlanSummary;
+  /** Legal but almost certainly unintended settings (a stack with no services); printed, never a failure. */
+  readonly warnings?: readonly ConfigProblem[];
   /** For the renderers only (the mermaid diagram's monitoring edges); not part of the JSON. */
   readonly model: HomelabModel;
   readonly topology: Topology;
@@ -211,7 +213,9 @@ export async function planStacks(opts: PlanOptions): Promise<StackPlan[]> {
     const evaluations: Evaluation[] = [];
     for (const loaded of checked) evaluations.push(await evaluateForPlan(loaded));
     const plans: StackPlan[] = [];
-    for (const e of evaluations) plans.push(assemblePlan(e, await runner.analyze(e.stack, e.model.profile.name, e.resources, projectDir)));
+    for (const [i, e] of evaluations.entries()) {
+      plans.push({ ...assemblePlan(e, await runner.analyze(e.stack, e.model.profile.name, e.resources, projectDir)), warnings: checked[i].warnings ?? [] });
+    }
     return plans;
   } finally {
     if (!opts.runner) await runner.close();

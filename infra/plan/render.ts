@@ -6,6 +6,7 @@
 import type { Endpoint, HostPortEndpoint, TunnelEndpoint } from "./endpoints";
 import { MERMAID_MAX_EDGES, MERMAID_MAX_TEXT, mermaidDiagram, mermaidEdgeCount, mermaidFits } from "./mermaid";
 import type { PlannedResource, StackPlan } from "./plan";
+import { findingText, groupFindings } from "./findings";
 import type { Violation } from "./policy";
 import { backupCoverage, coverageHeadline, coverageRows, type BackupCoverage } from "./backups";
 
@@ -144,11 +145,6 @@ function byLevel(violations: readonly Violation[]): [string, Violation[]][] {
   return LEVEL_ORDER.map((l) => [l, violations.filter((v) => v.level === l)] as [string, Violation[]]).filter(([, v]) => v.length > 0);
 }
 
-/** The resource name at the end of a URN. */
-function urnName(urn: string): string {
-  return urn.split("::").pop() ?? urn;
-}
-
 function verdict(plan: StackPlan): string {
   const s = plan.summary;
   if (s.mandatory > 0) return `FAIL: ${s.mandatory} mandatory violation${s.mandatory === 1 ? "" : "s"}, ${s.advisory} advisory`;
@@ -176,7 +172,10 @@ export function renderText(plans: readonly StackPlan[]): string {
     out.push("", `Policies (${plan.policyPack.name} ${plan.policyPack.version}, ${plan.policyConfig}): ${verdict(plan)}`);
     for (const [level, list] of byLevel(plan.violations)) {
       out.push(`  ${level} (${list.length})`);
-      for (const v of list) out.push(`    [${v.policy}] ${urnName(v.urn) || "stack"}: ${v.message.split("\n")[0]}`);
+      for (const rule of groupFindings(list)) {
+        out.push(`    [${rule.policy}] ${rule.requirement}`);
+        for (const f of rule.findings) out.push(`      ${findingText(f)}`);
+      }
     }
     out.push("");
   }
@@ -223,7 +222,10 @@ export function renderMarkdown(plans: readonly StackPlan[]): string {
     const groups = byLevel(plan.violations);
     if (groups.length === 0) out.push("No violations.", "");
     for (const [level, list] of groups) {
-      out.push(`#### ${level} (${list.length})`, "", ...mdTable(["Policy", "Resource", "Message"], list.map((v) => [`\`${v.policy}\``, `\`${urnName(v.urn) || "stack"}\``, v.message])), "");
+      const rows = groupFindings(list).flatMap((rule) =>
+        rule.findings.map((f) => [`\`${rule.policy}\``, `\`${f.resource}\``, `${f.reason}${f.count > 1 ? ` (${f.count} times)` : ""}`, rule.requirement]),
+      );
+      out.push(`#### ${level} (${list.length})`, "", ...mdTable(["Policy", "Resource", "Finding", "Requirement"], rows), "");
     }
     out.push("<details><summary>Resources</summary>", "", "```text", ...resourceTree(plan.resources), "```", "", "</details>", "");
   }

@@ -275,6 +275,8 @@ export function formatPromoteReport(r: PromoteReport): string {
       for (const p of r.problems) lines.push(bullet(p));
       break;
     case "dry-run":
+      // A dry run gets here only past the gate: a blocked gate makes the outcome "refused".
+      lines.push(`plan gate: passed (${r.from} as it is and ${r.to} with these images: no config error, no mandatory policy violation)`);
       lines.push(`dry run: ${plural(r.changes.length, "image")} would change; nothing written`);
       break;
     case "promoted":

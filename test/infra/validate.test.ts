@@ -107,7 +107,7 @@ describe("cross-field checks", () => {
 
   it("refuses a secret-looking variable in plain environment", () => {
     expect(problems("dev", [[["homelab:services", "commander", "environment", "API_TOKEN"], "abc"]])).toEqual([
-      "Pulumi.dev.yaml: homelab:services.commander.environment.API_TOKEN: looks like a secret: move it to secretEnvironment as a secure value",
+      "Pulumi.dev.yaml: homelab:services.commander.environment.API_TOKEN: looks like a secret (its name says it holds a credential): move it to secretEnvironment with pulumi config set --secret --path 'homelab:services.commander.secretEnvironment.API_TOKEN' <value>, or, if it is not a secret, list it in homelab:services.commander.notSecret",
     ]);
   });
 

@@ -42,7 +42,7 @@ describe("hostnames", () => {
 
   it("refuses a hostname that is not a DNS name", () => {
     expect(problems("homelab", [[["homelab:services", "sentinel", "ingress", "hostname"], "Sentinel_Box"]])).toEqual([
-      "Pulumi.homelab.yaml: homelab:services.sentinel.ingress.hostname: must be a lowercase DNS hostname",
+      "Pulumi.homelab.yaml: homelab:services.sentinel.ingress.hostname: must be a lowercase DNS hostname, e.g. api.example.com",
     ]);
   });
 
@@ -86,7 +86,7 @@ describe("Cloudflare and Access settings", () => {
 
   it("refuses malformed account and zone ids", () => {
     expect(problems("homelab", [[["homelab:cloudflare", "zoneId"], "miravaz.com"]])).toEqual([
-      "Pulumi.homelab.yaml: homelab:cloudflare.zoneId: must be a 32-character Cloudflare zone id",
+      "Pulumi.homelab.yaml: homelab:cloudflare.zoneId: must be a 32-character Cloudflare zone id, e.g. 9b8a7c6d5e4f3a2b1c0d9e8f7a6b5c4d",
     ]);
   });
 
@@ -178,11 +178,11 @@ describe("GitHub", () => {
   });
 
   it("refuses a repo that is not owner/name", () => {
-    expect(problems("homelab", [[["homelab:services", "sentinel", "repo"], "miravaz-sentinel"]])).toEqual(["Pulumi.homelab.yaml: homelab:services.sentinel.repo: must be owner/name"]);
+    expect(problems("homelab", [[["homelab:services", "sentinel", "repo"], "miravaz-sentinel"]])).toEqual(["Pulumi.homelab.yaml: homelab:services.sentinel.repo: must be owner/name, e.g. owner/app"]);
   });
 
   it("refuses a lower-case secret name", () => {
-    expect(problems("homelab", [[["homelab:github", "secretName"], "ghcr_pat"]])).toEqual(["Pulumi.homelab.yaml: homelab:github.secretName: must be an upper-case secret name"]);
+    expect(problems("homelab", [[["homelab:github", "secretName"], "ghcr_pat"]])).toEqual(["Pulumi.homelab.yaml: homelab:github.secretName: must be an upper-case secret name, e.g. GHCR_PAT"]);
   });
 
   it("needs no GitHub settings with ghcr off", () => {

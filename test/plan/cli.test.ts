@@ -95,7 +95,7 @@ describe("bad arguments: exit 2, one message, nothing planned", () => {
     expect(r.stderr).toMatch(/^error: invalid configuration \(3 problems\):$/m);
     expect(r.stderr).toMatch(/config\/dev\.json: .*JSON/);
     expect(r.stderr).toMatch(/config\/homelab\.json: no policy config for stack "homelab"/);
-    expect(r.stderr).toMatch(/Pulumi\.prod\.yaml: homelab:services\.postgres\.port: /);
+    expect(r.stderr).toMatch(/Pulumi\.prod\.yaml:\d+: homelab:services\.postgres\.port: /);
     noStackTrace(r.stderr);
   });
 });
@@ -172,8 +172,8 @@ describe("the real command", () => {
     const r = run(["--stack", "prod", "--project-dir", project({ prod: bad })]);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe("");
-    expect(r.stderr).toMatch(/Pulumi\.prod\.yaml: homelab:services\.postgres\.port/);
-    expect(r.stderr).toMatch(/Pulumi\.prod\.yaml: homelab:services\.cache/);
+    expect(r.stderr).toMatch(/Pulumi\.prod\.yaml:\d+: homelab:services\.postgres\.port/);
+    expect(r.stderr).toMatch(/Pulumi\.prod\.yaml:\d+: homelab:services\.cache/);
     noStackTrace(r.stderr);
     const secrets = allShippedSecrets();
     for (const s of [...secrets.ciphertexts, ...secrets.plaintexts]) expect(r.stderr).not.toContain(s);

@@ -145,7 +145,12 @@ describe("text", () => {
     expect(plan.violations.some((v) => v.level === "mandatory")).toBe(false);
     expect(text).toContain(`): PASS with ${advisory.length} advisory finding${advisory.length === 1 ? "" : "s"}\n`);
     expect(text).toMatch(new RegExp(`^ {2}advisory \\(${advisory.length}\\)$`, "m"));
-    for (const v of advisory) expect(text).toContain(`[${v.policy}] ${v.urn.split("::").pop()}: `);
+    // Under each rule its description once, then each resource with the whole reason (the message's later lines).
+    for (const v of advisory) {
+      const [description, ...reason] = v.message.split("\n");
+      expect(text).toContain(`\n    [${v.policy}] ${description}\n`);
+      expect(text).toContain(`\n      ${v.urn.split("::").pop()}: ${reason.join(" ").trim() || description}`);
+    }
   });
 
   test("lists the stacks in promotion order", () => {
