@@ -12,6 +12,8 @@ export const BACKUP_LABELS = {
   role: "homelab.backup.role",
   /** Space-separated volumes skipped on purpose (`backup: false` or `exclude`). */
   excluded: "homelab.backup.excluded",
+  /** The runner's own staging volume: scratch space, never data to back up. */
+  staging: "homelab.backup.staging",
 } as const;
 
 export const BACKUP_STATE_DIR = "/tmp/homelab-backup";
@@ -113,7 +115,7 @@ export class BackupRunner extends pulumi.ComponentResource {
           ...args.repository.binds,
           { type: "volume", source: stagingVolumeName(args.stack), target: BACKUP_STAGING_DIR, readOnly: false },
         ],
-        labels: { [BACKUP_LABELS.role]: "runner", [BACKUP_LABELS.excluded]: args.excluded.join(" ") },
+        labels: { [BACKUP_LABELS.role]: "runner", [BACKUP_LABELS.excluded]: args.excluded.join(" "), [BACKUP_LABELS.staging]: stagingVolumeName(args.stack) },
         healthcheck: heartbeat,
         // restic's index and a restore's buffers; Docker refuses more CPUs than the host has.
         memoryMb: 1024,

@@ -1,13 +1,11 @@
 /**
- * Alert rules for backups and restore drills, in their own rule file and
- * group so they merge cleanly with the rest of the alerting. The metrics come
+ * Alert rules for backups and restore drills, a group of their own in the
+ * one rule file (infra/monitoring/ruleFile.ts). The metrics come
  * from the backup script (infra/backups/scripts.ts) through the Pushgateway.
  */
 import { Document } from "yaml";
 import { durationSeconds } from "../backups/model";
 import type { AlertRule, RuleFile } from "./alerts";
-
-export const BACKUP_RULES_FILE = "/etc/prometheus/rules/backups.rules.yml";
 
 export function backupAlertRules(rpo: string): RuleFile {
   const seconds = durationSeconds(rpo);

@@ -1,13 +1,18 @@
 import { label } from "../lib/container";
 import { schema, stackRule, TYPES } from "../lib/policy";
-import { bool, labelMap, records, str } from "../lib/values";
+import { bool, records, str } from "../lib/values";
 
 /** Set by the program on its backup runner (components/backupRunner.ts). */
 export const BACKUP_ROLE_LABEL = "homelab.backup.role";
 /** Space-separated volumes the stack file skips on purpose (`backup: false` or `exclude`). */
 export const BACKUP_EXCLUDED_LABEL = "homelab.backup.excluded";
-/** Platform data that is rebuilt rather than restored: metrics, logs, provisioned dashboards, the Pushgateway's cache. */
-export const PLATFORM_VOLUMES = ["prometheus-data", "loki-data", "grafana-data", "alloy-data", "pushgateway-data"];
+/** The runner's own staging volume, where restores land: scratch, not data. */
+export const BACKUP_STAGING_LABEL = "homelab.backup.staging";
+/**
+ * Platform data that is rebuilt rather than restored: metrics, logs, provisioned dashboards, the
+ * Pushgateway's cache, Alertmanager's silences and notification log.
+ */
+export const PLATFORM_VOLUMES = ["prometheus-data", "loki-data", "grafana-data", "alloy-data", "pushgateway-data", "alertmanager-data"];
 
 export interface RequireBackupConfig {
     exemptVolumes: string[];
@@ -26,11 +31,10 @@ export const requireBackup = stackRule<RequireBackupConfig>({
         // Keyed by provider (the host) and Docker volume name: a runner covers only its own host.
         const key = (provider: string | undefined, name: string) => `${provider ?? ""}|${name}`;
         const covered = new Set<string>();
-        // The runner's own scratch volumes carry its container name as their service label.
-        const runnerNames = new Set<string>();
         for (const c of resources.filter((r) => r.type === TYPES.container && label(r.props, BACKUP_ROLE_LABEL) === "runner")) {
-            const own = str(c.props["name"]);
-            if (typeof own === "string") runnerNames.add(key(c.provider, own));
+            // Volume labels cannot name their owner (they are fixed at creation), so the runner names its staging volume.
+            const staging = label(c.props, BACKUP_STAGING_LABEL);
+            if (staging !== undefined && staging !== "") covered.add(key(c.provider, staging));
             for (const v of records(c.props["volumes"])) {
                 const name = str(v["volumeName"]);
                 if (typeof name === "string" && bool(v["readOnly"]) === true) covered.add(key(c.provider, name));
@@ -42,8 +46,7 @@ export const requireBackup = stackRule<RequireBackupConfig>({
             // An unknown name cannot be matched; the runner's mounts name it once known.
             if (typeof name !== "string" || config.exemptVolumes.includes(name)) continue;
             const k = key(v.provider, name);
-            const owner = labelMap(v.props["labels"]).get("homelab.service");
-            if (covered.has(k) || (owner !== undefined && runnerNames.has(key(v.provider, owner)))) continue;
+            if (covered.has(k)) continue;
             report(`volume ${name} is retained but not backed up: no backup runner on its host mounts it, and the stack file does not skip it.`, v.urn);
         }
     },

@@ -9,7 +9,7 @@ function load(stack: string, text: string): HomelabModel {
   const values = Object.fromEntries(Object.entries(engine.values).map(([k, v]) => [k, decodeConfigValue(v)]));
   return loadModel({ file, stack, values, secureLeaves: engine.secureLeaves });
 }
-const SECRET = { secure: "v1:AAAAAAAAAAAAAAAA:AAAA" };
+const SECRET = { secure: "v1:AAAAAAAAAAAAAAAA:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" };
 const local = { repository: { type: "local", path: "/srv/restic" }, password: SECRET };
 const problems = (stack: string, edits: Parameters<typeof editStack>[1]): string[] => problemsOf(() => load(stack, editStack(stack, edits)));
 

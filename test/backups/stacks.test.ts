@@ -86,8 +86,11 @@ describe("prod: postgres is dumped, then the dump volume is backed up to S3", ()
     const job = cfg.scrape_configs.find((j) => j.job_name === "pushgateway")!;
     expect(job.honor_labels).toBe(true);
     expect(job.static_configs[0].targets).toEqual(["pushgateway:9091"]);
-    expect(cfg.rule_files).toContain("/etc/prometheus/rules/backups.rules.yml");
-    const rules = parse(uploads(prometheus).find((u) => u.file === "/etc/prometheus/rules/backups.rules.yml")!.content) as RuleFile;
+    // One rule file: the backup group sits beside the other alerts.
+    expect(cfg.rule_files).toEqual(["rules/homelab.rules.yml"]);
+    const file = parse(uploads(prometheus).find((u) => u.file === "/etc/prometheus/rules/homelab.rules.yml")!.content) as RuleFile;
+    const rules = { groups: file.groups.filter((g) => g.name === "homelab-backups") };
+    expect(rules.groups).toHaveLength(1);
     const stale = rules.groups[0].rules.filter((r) => r.alert === "BackupStale");
     expect(stale[0].expr).toContain("> 93600");
     expect(stale[1].for).toBe("26h");
@@ -127,7 +130,7 @@ describe("dev: no backups", () => {
 describe("a local repository", () => {
   it("bind-mounts the host directory and keeps the password a secret", async () => {
     const text = editStack("dev", [
-      [["homelab:backups"], { repository: { type: "local", path: "/srv/restic" }, password: { secure: "v1:AAAAAAAAAAAAAAAA:AAAA" } }],
+      [["homelab:backups"], { repository: { type: "local", path: "/srv/restic" }, password: { secure: "v1:AAAAAAAAAAAAAAAA:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" } }],
     ]);
     const e = await evaluateStack({ stack: "dev", stackFileText: text });
     const runner = named(e.resources, "laptop-backup-runner-container");
@@ -144,7 +147,7 @@ describe("a second host", () => {
     const text = editStack("dev", [
       [["homelab:hosts", "nas"], { docker: "ssh://admin@nas.lan" }],
       [["homelab:services", "files"], { image: "ghcr.io/example/files:1.0.0", host: "nas", volumes: ["files-data:/srv"], memory: "128m", cpus: 0.5 }],
-      [["homelab:backups"], { repository: { type: "local", path: "/srv/restic" }, password: { secure: "v1:AAAAAAAAAAAAAAAA:AAAA" } }],
+      [["homelab:backups"], { repository: { type: "local", path: "/srv/restic" }, password: { secure: "v1:AAAAAAAAAAAAAAAA:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" } }],
     ]);
     const e = await evaluateStack({ stack: "dev", stackFileText: text });
     const runner = named(e.resources, "nas-backup-runner-container");

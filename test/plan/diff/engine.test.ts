@@ -67,7 +67,8 @@ test("a new image tag replaces the image and, through its ID, the container; dep
 test("a memory limit updates the container in place: no downtime", async () => {
   const d = await diff("dev", stackText("dev"), editStack("dev", [[["homelab:services", "cache", "memory"], "768m"]]));
   expect(actions(d)).toEqual(["update cache-container"]);
-  expect(change(d, "cache-container")).toMatchObject({ reasons: ["memory"], diff: [{ path: "memory", old: 512, new: 768 }] });
+  // Swap follows memory (swap off: memorySwap equals memory), both updated in place.
+  expect(change(d, "cache-container")).toMatchObject({ reasons: ["memory", "memorySwap"], diff: [{ path: "memory", old: 512, new: 768 }, { path: "memorySwap", old: 512, new: 768 }] });
   expect(d.downtime).toEqual([]);
 });
 

@@ -47,8 +47,14 @@ describe("require-backup", () => {
         ["exempt in the policy config", [volume("app-data")], { exemptVolumes: ["app-data"] }],
         ["platform data exempt by default", [volume("prometheus-data")], {}],
         ["volume name unknown during preview", [{ ...volume("x"), props: { name: UNKNOWN_VALUE } }], {}],
-        ["the runner's own staging volume (labelled with the runner's name)", [{ ...volume("homelab-backup-staging-prod"), props: { name: "homelab-backup-staging-prod", labels: [{ label: "homelab.service", value: "homelab-backup" }] } }, runner()], {}],
+        ["the runner's own staging volume (named in the runner's staging label)", [volume("homelab-backup-staging-prod"), runner({ labels: [{ label: "homelab.backup.role", value: "runner" }, { label: "homelab.backup.staging", value: "homelab-backup-staging-prod" }] })], {}],
+        ["Alertmanager's silences are platform data, exempt by default", [volume("alertmanager-data")], {}],
     ])("passes: %s", (_label, inputs, config) => expect(run(inputs, config)).toEqual([]));
+
+    test("a volume named like a staging volume is reported when no runner names it as its staging", () => {
+        const out = run([volume("homelab-backup-staging-prod"), runner()]);
+        expect(out.map((o) => o.message)).toEqual([expect.stringContaining("volume homelab-backup-staging-prod is retained but not backed up")]);
+    });
 
     test("each uncovered volume is reported once", () => {
         const out = run([volume("app-data"), volume("pgdata"), volume("cache"), runner()]);
