@@ -5,6 +5,7 @@
  * ignored is a service silently misconfigured.
  */
 import { z } from "zod";
+import { swarmConfigFields, swarmHostFields, swarmNetworkFields, swarmServiceFields } from "./swarm/schema";
 
 const name = z.string().regex(/^[a-z0-9][a-z0-9_.-]*$/, "must be lowercase letters, digits, '_', '.' or '-'");
 const hostname = z.string().regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "must be a lowercase DNS hostname");
@@ -91,6 +92,7 @@ export const serviceSchema = z.strictObject({
   stopGracePeriod: duration.optional(),
   /** Compose's stop_signal, for images whose clean shutdown needs another signal than the image's own. */
   stopSignal: z.string().regex(/^SIG[A-Z0-9+-]+$|^\d+$/, "must be a signal name such as SIGINT, or a number").optional(),
+  ...swarmServiceFields,
 });
 
 const hostSchema = z.strictObject({
@@ -102,12 +104,14 @@ const hostSchema = z.strictObject({
   cpus: z.number().positive().optional(),
   /** Memory the host has (`8g`, or MiB): no container limit may be above it. */
   memory: z.union([z.string(), z.number()]).optional(),
+  ...swarmHostFields,
 });
 
 const networkSchema = z.strictObject({
   /** No route to the outside: for databases that never need the Internet. */
   internal: z.boolean().optional(),
   subnet: z.string().regex(/^\d+\.\d+\.\d+\.\d+\/\d+$/, "must be a CIDR such as 172.28.0.0/16").optional(),
+  ...swarmNetworkFields,
 });
 
 const featuresSchema = z.strictObject({
@@ -194,6 +198,7 @@ export const configSchema = z.strictObject({
   monitoring: monitoringSchema.optional(),
   release: releaseSchema.optional(),
   watchtower: watchtowerSchema.optional(),
+  ...swarmConfigFields,
 });
 
 export type RawConfig = z.infer<typeof configSchema>;

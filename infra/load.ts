@@ -11,6 +11,8 @@ import { parseMemory, parsePortString, splitCommand, volumeFrom, parseVolumeStri
 import { defaultProfileFor, PROFILES, type Features, type Profile } from "../stacks/profiles";
 import { crossFieldProblems } from "./validate";
 import { defaultStopGraceSeconds, durationSeconds } from "./lifecycle";
+import { swarmSpecFrom } from "./swarm/model";
+import { swarmProblems } from "./swarm/validate";
 
 
 export interface ConfigInput {
@@ -92,8 +94,10 @@ export function loadModel(input: ConfigInput): HomelabModel {
   const parsed = configSchema.safeParse(raw);
   const problems = plainTextSecretProblems(input, raw);
   if (!parsed.success) throw new ConfigError([...schemaProblems(input.file, parsed.error), ...problems]);
-  const model = normalize(input, parsed.data, problems);
-  problems.push(...crossFieldProblems(model));
+  const docker = normalize(input, parsed.data, problems);
+  const swarm = swarmSpecFrom(input.file, parsed.data, docker.services, problems);
+  const model: HomelabModel = swarm ? { ...docker, swarm } : docker;
+  problems.push(...(swarm ? swarmProblems(model) : crossFieldProblems(model)));
   if (problems.length > 0) throw new ConfigError(problems);
   return model;
 }

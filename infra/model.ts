@@ -6,6 +6,7 @@ import type { PortBinding, VolumeMount } from "./parse";
 import type { AccessConfig, CloudflareConfig, GithubConfig, MonitoringConfig, ReleaseConfig, WatchtowerConfig } from "./config";
 import type { Features, Profile } from "../stacks/profiles";
 import { defaultStopGraceSeconds } from "./lifecycle";
+import type { SwarmSpec } from "./swarm/model";
 
 export interface HostSpec {
   readonly name: string;
@@ -102,6 +103,8 @@ export interface HomelabModel {
   readonly monitoring: MonitoringConfig;
   readonly release: ReleaseConfig;
   readonly watchtower: WatchtowerConfig;
+  /** Present when `homelab:engine` is `swarm`: the hosts are one Swarm. */
+  readonly swarm?: SwarmSpec;
 }
 
 /** Container names the platform itself adds when a feature is on; services may not take them. */
