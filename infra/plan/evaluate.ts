@@ -10,7 +10,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { decodeConfigValue, engineConfigFromStackFile, PROJECT_DIR, stackFileName, type EngineConfig } from "../context";
 import { loadModel } from "../load";
 import type { HomelabModel } from "../model";
-import { buildHomelab, type HomelabOutputs } from "../program";
+import { buildStack } from "../engine";
+import type { HomelabOutputs } from "../program";
 
 /** The engine's marker for a value that only exists after deployment. */
 export const UNKNOWN = pulumi.runtime.unknownValue;
@@ -157,7 +158,7 @@ export function evaluateLoaded(loaded: LoadedStack): Promise<Evaluation> {
     recordRegistrations(settings.getMonitor(), resources);
     let outputs: HomelabOutputs | undefined;
     await stackModule.runInPulumiStack(async () => {
-      outputs = buildHomelab(model).outputs;
+      outputs = buildStack(model).outputs;
       return undefined;
     });
     await settings.waitForRPCs();
