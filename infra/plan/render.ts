@@ -7,6 +7,7 @@ import type { Endpoint, HostPortEndpoint, TunnelEndpoint } from "./endpoints";
 import { MERMAID_MAX_EDGES, MERMAID_MAX_TEXT, mermaidDiagram, mermaidEdgeCount, mermaidFits } from "./mermaid";
 import type { PlannedResource, StackPlan } from "./plan";
 import type { Violation } from "./policy";
+import { SWARM_HEADER, swarmRows } from "./swarm";
 
 export type Format = "text" | "markdown" | "json";
 export const FORMATS: readonly Format[] = ["text", "markdown", "json"];
@@ -162,6 +163,8 @@ export function renderText(plans: readonly StackPlan[]): string {
     const rows = endpointRows(plan.endpoints);
     if (rows.length === 0) out.push("  nothing is published: no tunnel route, no host port");
     else out.push(...table(["FROM", "VIA", "TO"], rows).map((l) => `  ${l}`));
+    const swarm = swarmRows(plan.model);
+    if (swarm.length > 0) out.push("", `Swarm (manager ${plan.model.swarm!.manager})`, ...table(SWARM_HEADER, swarm).map((l) => `  ${l}`));
     out.push("", `Policies (${plan.policyPack.name} ${plan.policyPack.version}, ${plan.policyConfig}): ${verdict(plan)}`);
     for (const [level, list] of byLevel(plan.violations)) {
       out.push(`  ${level} (${list.length})`);
@@ -205,6 +208,8 @@ export function renderMarkdown(plans: readonly StackPlan[]): string {
     );
     const rows = endpointRows(plan.endpoints);
     out.push(...(rows.length === 0 ? ["Nothing is published: no tunnel route, no host port."] : mdTable(["From", "Via", "To"], rows)), "");
+    const swarm = swarmRows(plan.model);
+    if (swarm.length > 0) out.push(`### Swarm (manager \`${plan.model.swarm!.manager}\`)`, "", ...mdTable(["Service", "Tasks", "Nodes"], swarm), "");
     out.push("### Policy results", "");
     const groups = byLevel(plan.violations);
     if (groups.length === 0) out.push("No violations.", "");
