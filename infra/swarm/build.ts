@@ -7,6 +7,7 @@
 import { DockerHost } from "../../components/dockerHost";
 import { SwarmNetwork } from "../../components/swarmNetwork";
 import { SwarmService } from "../../components/swarmService";
+import { buildGhcrSecrets } from "../ingress";
 import type { HomelabModel } from "../model";
 import type { HomelabOutputs } from "../program";
 import { eligibleNodes, parseConstraint, type Constraint } from "./constraints";
@@ -31,7 +32,9 @@ export function buildSwarm(model: HomelabModel): { outputs: HomelabOutputs; buil
   const swarm = model.swarm!;
   const managerSpec = model.hosts.find((h) => h.name === swarm.manager)!;
   const pull = model.features.ghcr && model.github?.pullToken !== undefined && model.github.pullUser !== undefined;
-  // Pull credentials on the manager's provider reach every node: the service spec carries them.
+  // Pull credentials on the manager's provider reach every node: without a service `auth`, create and update
+  // send the provider's registry auth for the image with the service (kreuzwerker/terraform-provider-docker
+  // v4.5.0 resource_docker_service_funcs.go, retrieveAndMarshalAuth), and the Swarm hands it to the nodes.
   const manager = new DockerHost(managerSpec.name, {
     docker: managerSpec.docker,
     sshOpts: managerSpec.sshOpts,
@@ -62,6 +65,9 @@ export function buildSwarm(model: HomelabModel): { outputs: HomelabOutputs; buil
       }),
     );
   }
+
+  // The GHCR token in each service repository does not depend on the engine.
+  if (model.features.ghcr) buildGhcrSecrets(model);
 
   const outputs: HomelabOutputs = {
     stack: model.stack,

@@ -127,3 +127,19 @@ describe("provider model", () => {
     expect(readBack(SERVICE, { updateConfig: { monitor: "60s", maxFailureRatio: "0.5" } }).updateConfig).toEqual({ monitor: "1m", maxFailureRatio: "0.5" });
   });
 });
+
+test("ghcr: the repository secret is written and the manager's provider carries the pull credentials", async () => {
+  const text = editSwarm([
+    [["homelab:features", "ghcr"], true],
+    [["homelab:github"], { owner: "pedromiravaz", ghcrPat: { secure: "v1:AAAA:BBBB" }, pullUser: "pedromiravaz", pullToken: { secure: "v1:CCCC:DDDD" } }],
+    [["homelab:services", "commander", "repo"], "pedromiravaz/miravaz-commander"],
+  ]);
+  const e = await evaluateStack({ stack: SWARM_STACK, stackFileText: text, projectDir: SWARM_DIR });
+  expect(ofType(e.resources, "github:index/actionsSecret:ActionsSecret").map((r) => r.inputs.repository)).toEqual(["miravaz-commander"]);
+  const provider = named(e.resources, "manager-docker");
+  // The list holds the pull token, so the whole input travels as a secret.
+  const wrapped = provider.inputs.registryAuth as Obj;
+  expect(wrapped[SECRET_SIG]).toBeDefined();
+  const auth = JSON.parse(wrapped.value as string) as { address: string; username: string }[];
+  expect(auth.map((a) => [a.address, a.username])).toEqual([["ghcr.io", "pedromiravaz"]]);
+});
