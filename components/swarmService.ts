@@ -23,6 +23,16 @@ export interface SwarmServiceArgs {
    * @default {}
    */
   readonly extraEnvironment?: Readonly<Record<string, pulumi.Input<string>>>;
+  /**
+   * Secret environment added by the platform (the tunnel token), always as environment, wrapped as secrets.
+   * @default {}
+   */
+  readonly extraSecretEnvironment?: Readonly<Record<string, pulumi.Input<string>>>;
+  /**
+   * Resources the service is created after.
+   * @default []
+   */
+  readonly after?: readonly pulumi.Resource[];
   /** json-file log rotation. */
   readonly logMaxSize: string;
   readonly logMaxFiles: number;
@@ -79,6 +89,7 @@ export class SwarmService extends pulumi.ComponentResource {
     this.secrets = asFiles ? this.swarmSecrets(name, svc, childOpts) : {};
     const env: Record<string, pulumi.Input<string>> = { ...(args.extraEnvironment ?? {}), ...svc.environment };
     if (!asFiles) for (const [k, v] of Object.entries(svc.secretEnvironment)) env[k] = pulumi.secret(v);
+    for (const [k, v] of Object.entries(args.extraSecretEnvironment ?? {})) env[k] = pulumi.secret(v);
 
     const labels: Record<string, string> = { ...svc.labels, "homelab.stack": args.stack, "homelab.service": svc.key, [WATCHTOWER_LABEL]: "false", ...(svc.oneShot ? { "homelab.oneshot": "true" } : {}) };
     const labelList = Object.entries(labels).map(([label, value]) => ({ label, value }));
@@ -143,7 +154,7 @@ export class SwarmService extends pulumi.ComponentResource {
             ? { ports: svc.ports.map((p) => ({ targetPort: p.target, publishedPort: p.published, protocol: p.protocol, publishMode: "ingress" })) }
             : undefined,
       },
-      { ...childOpts, dependsOn: Object.values(this.secrets) },
+      { ...childOpts, dependsOn: [...(args.after ?? []), ...Object.values(this.secrets)] },
     );
 
     this.registerOutputs({ serviceName: this.serviceName, internalUrl: this.internalUrl, hostBindings: this.hostBindings, image: svc.image });

@@ -179,7 +179,8 @@ export function topology(resources: readonly RecordedResource[]): Topology {
         origin,
         container: target?.container,
         port: target?.port,
-        host: container?.host,
+        // A Swarm service runs where the Swarm places it: its replicas and constraints say where.
+        host: container?.placement ?? container?.host,
         dns: dnsNames.has(hostname),
       });
     }

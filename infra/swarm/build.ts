@@ -7,11 +7,11 @@
 import { DockerHost } from "../../components/dockerHost";
 import { SwarmNetwork } from "../../components/swarmNetwork";
 import { SwarmService } from "../../components/swarmService";
-import { buildGhcrSecrets } from "../ingress";
+import { buildGhcrSecrets, buildTunnel, cloudflareProvider, serviceRoutes, type IngressOutputs } from "../ingress";
 import type { HomelabModel } from "../model";
 import type { HomelabOutputs } from "../program";
 import { eligibleNodes, parseConstraint, type Constraint } from "./constraints";
-import type { SwarmSpec } from "./model";
+import { defaultRollout, type SwarmServiceSpec, type SwarmSpec } from "./model";
 
 export interface SwarmBuilt {
   readonly manager: DockerHost;
@@ -42,6 +42,8 @@ export function buildSwarm(model: HomelabModel): { outputs: HomelabOutputs; buil
   });
 
   const used = new Set(model.services.flatMap((s) => s.networks));
+  // The tunnel connector joins the default network.
+  if (model.features.tunnel) used.add(model.defaultNetwork);
   const networks = new Map<string, SwarmNetwork>();
   for (const n of model.networks.filter((x) => used.has(x.name))) {
     networks.set(
@@ -66,6 +68,7 @@ export function buildSwarm(model: HomelabModel): { outputs: HomelabOutputs; buil
     );
   }
 
+  const ingress = model.features.tunnel ? buildSwarmIngress(model, manager, networks.get(model.defaultNetwork)) : undefined;
   // The GHCR token in each service repository does not depend on the engine.
   if (model.features.ghcr) buildGhcrSecrets(model);
 
@@ -84,7 +87,7 @@ export function buildSwarm(model: HomelabModel): { outputs: HomelabOutputs; buil
             image: s.image,
             internalUrl: svc.internalUrl,
             hostBindings: svc.hostBindings,
-            publicHostname: undefined,
+            publicHostname: ingress === undefined ? undefined : s.ingress?.hostname,
           },
         ];
       }),
@@ -93,4 +96,36 @@ export function buildSwarm(model: HomelabModel): { outputs: HomelabOutputs; buil
     networks: { swarm: [...networks.keys()] },
   };
   return { outputs, built: { manager, networks, services } };
+}
+
+/**
+ * The connector's scheduling: two replicas on different nodes, so the tunnel
+ * stays up when one node goes down (one on a single-node Swarm, where a
+ * second could never be placed).
+ */
+export function connectorSpec(swarm: SwarmSpec): SwarmServiceSpec {
+  const spread = swarm.nodes.length >= 2;
+  return {
+    replicas: spread ? 2 : 1,
+    constraints: [],
+    spread: [],
+    maxReplicasPerNode: spread ? 1 : undefined,
+    update: defaultRollout("update", false),
+    rollback: defaultRollout("rollback", false),
+    secretsAs: "env",
+    pinnedHost: undefined,
+  };
+}
+
+/** The tunnel with its connector as a Swarm service on the default overlay network. */
+function buildSwarmIngress(model: HomelabModel, manager: DockerHost, network: SwarmNetwork | undefined): IngressOutputs | undefined {
+  const routes = serviceRoutes(model);
+  // checkIngress requires homelab:cloudflare as soon as one hostname is routed.
+  if (routes.length === 0 || model.cloudflare === undefined || network === undefined) return undefined;
+  return buildTunnel(model, routes, cloudflareProvider(model), {
+    dockerProvider: manager.provider,
+    network: network.networkId,
+    after: [network],
+    swarm: connectorSpec(model.swarm!),
+  });
 }

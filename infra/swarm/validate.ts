@@ -19,7 +19,6 @@ const svcPath = (s: Service, ...rest: PropertyKey[]): string => formatPath(["ser
 export const checkFeatures: SwarmCheck = (m) => {
   const out: ConfigProblem[] = [];
   const notYet = (f: string): ConfigProblem => ({ file: m.file, path: formatPath(["features", f]), message: `is not supported with homelab:engine: swarm yet; set homelab:features.${f} to false` });
-  if (m.features.tunnel) out.push(notYet("tunnel"));
   if (m.features.monitoring) out.push(notYet("monitoring"));
   if (m.features.watchtower) {
     out.push({ file: m.file, path: formatPath(["features", "watchtower"]), message: "Watchtower updates containers, not Swarm services (the Swarm would undo it); set it to false and promote images with npm run promote" });
@@ -27,10 +26,13 @@ export const checkFeatures: SwarmCheck = (m) => {
   return out;
 };
 
-/** Service names are unique in the whole Swarm, not per host. */
+/** Service names are unique in the whole Swarm, not per host; the tunnel connector's is taken. */
 export const checkServiceNames: SwarmCheck = (m) => {
   const seen = new Map<string, string>();
   return m.services.flatMap((s) => {
+    if (m.features.tunnel && s.containerName === "cloudflared") {
+      return [{ file: m.file, path: svcPath(s, "containerName"), message: `Swarm service name "cloudflared" is taken by the tunnel connector; rename the service or set containerName` }];
+    }
     const first = seen.get(s.containerName);
     if (first === undefined) {
       seen.set(s.containerName, s.key);
@@ -154,7 +156,22 @@ export const checkRollout: SwarmCheck = (m, swarm) =>
       : [],
   );
 
-const SWARM_CHECKS: readonly SwarmCheck[] = [checkFeatures, checkServiceNames, checkPublishedPorts, checkUnsupportedServiceKeys, checkPlacement, checkRollout];
+/** The connector runs on two nodes of its own choosing and reaches services by name on the default overlay network. */
+export const checkSwarmTunnel: SwarmCheck = (m) => {
+  if (!m.features.tunnel) return [];
+  const out: ConfigProblem[] = [];
+  if (m.cloudflare?.host !== undefined) {
+    out.push({ file: m.file, path: "homelab:cloudflare.host", message: "the Swarm places the tunnel connector (two replicas on different nodes): remove homelab:cloudflare.host" });
+  }
+  for (const s of m.services) {
+    if (s.ingress && !s.networks.includes(m.defaultNetwork)) {
+      out.push({ file: m.file, path: svcPath(s, "networks"), message: `the tunnel connector is on network "${m.defaultNetwork}" only: add it to this service's networks so cloudflared can reach "${s.containerName}"` });
+    }
+  }
+  return out;
+};
+
+const SWARM_CHECKS: readonly SwarmCheck[] = [checkFeatures, checkSwarmTunnel, checkServiceNames, checkPublishedPorts, checkUnsupportedServiceKeys, checkPlacement, checkRollout];
 
 /** Every problem of a Swarm stack: the engine-independent checks plus Swarm's own. */
 export function swarmProblems(m: HomelabModel): ConfigProblem[] {

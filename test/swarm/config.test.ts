@@ -100,7 +100,7 @@ describe("Swarm validation", () => {
   it("refuses what Swarm cannot do instead of ignoring it, all at once", () => {
     expect(
       problems([
-        [["homelab:features", "tunnel"], true],
+        [["homelab:features", "monitoring"], true],
         [["homelab:features", "watchtower"], true],
         [["homelab:services", "worker", "dependsOn"], ["cache"]],
         [["homelab:services", "worker", "gpus"], "all"],
@@ -109,7 +109,7 @@ describe("Swarm validation", () => {
         [["homelab:services", "cache", "placement"], { maxReplicasPerNode: 1 }],
       ]),
     ).toEqual([
-      `${F}: homelab:features.tunnel: is not supported with homelab:engine: swarm yet; set homelab:features.tunnel to false`,
+      `${F}: homelab:features.monitoring: is not supported with homelab:engine: swarm yet; set homelab:features.monitoring to false`,
       `${F}: homelab:features.watchtower: Watchtower updates containers, not Swarm services (the Swarm would undo it); set it to false and promote images with npm run promote`,
       `${F}: homelab:services.worker.dependsOn: Swarm starts services in no particular order: remove dependsOn and let the service retry until what it needs answers`,
       `${F}: homelab:services.worker.gpus: Swarm services cannot request GPUs this way yet; remove gpus and pin the service to the GPU node with a placement constraint`,
@@ -128,6 +128,22 @@ describe("Swarm validation", () => {
       `${F}: homelab:services.cache.update.delay: must be a duration such as 10s or 1m`,
       `${F}: homelab:services.cache.update.order: Invalid option: expected one of "stop-first"|"start-first"`,
     ].sort());
+  });
+});
+
+describe("the tunnel in a Swarm", () => {
+  it("places the connector itself and reaches services on the default network only", () => {
+    expect(
+      problems([
+        [["homelab:cloudflare", "host"], "manager"],
+        [["homelab:services", "sentinel", "networks"], ["backend"]],
+        [["homelab:services", "cache", "containerName"], "cloudflared"],
+      ]),
+    ).toEqual([
+      `${F}: homelab:cloudflare.host: the Swarm places the tunnel connector (two replicas on different nodes): remove homelab:cloudflare.host`,
+      `${F}: homelab:services.sentinel.networks: the tunnel connector is on network "miravaz-net" only: add it to this service's networks so cloudflared can reach "sentinel"`,
+      `${F}: homelab:services.cache.containerName: Swarm service name "cloudflared" is taken by the tunnel connector; rename the service or set containerName`,
+    ]);
   });
 });
 

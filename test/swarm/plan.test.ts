@@ -29,8 +29,13 @@ test("npm run plan -- --project-dir examples/swarm --all plans the example clean
   expect(swarm.stack).toBe("swarm");
   expect(swarm.violations.filter((v) => v.level === "mandatory")).toEqual([]);
   expect(swarm.resources.filter((x) => x.type === "docker:index/service:Service").map((x) => x.name).sort()).toEqual(
-    ["cache-service", "commander-service", "postgres-service", "sentinel-service", "worker-service"],
+    ["cache-service", "commander-service", "postgres-service", "sentinel-service", "tunnel-connector-service", "worker-service"],
   );
+  const tunnel = swarm.endpoints.filter((e) => e.kind === "tunnel").map((e) => (e.kind === "tunnel" ? [e.hostname, e.access, e.container, e.host] : []));
+  expect(tunnel).toEqual([
+    ["api.miravaz.com", "public", "commander", "swarm, 2 replica(s)"],
+    ["sentinel.miravaz.com", "access", "sentinel", "swarm, 2 replica(s) where node.labels.gpu != true"],
+  ]);
 });
 
 describe("with a published port", () => {

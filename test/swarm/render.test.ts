@@ -25,8 +25,32 @@ const containerSpec = (key: string): Obj => taskSpec(key).containerSpec as Obj;
 
 test("a stack on the Swarm engine registers Swarm services and overlay networks, never a container or a volume", () => {
   const types = new Set(ev.resources.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:")).map((r) => r.type));
-  expect([...types].sort()).toEqual([NETWORK, SECRET, SERVICE, "random:index/randomBytes:RandomBytes"].sort());
-  expect(ofType(ev.resources, SERVICE).map((s) => s.inputs.name).sort()).toEqual(["cache", "commander", "postgres", "sentinel", "worker"]);
+  expect([...types].filter((t) => t.startsWith("docker:")).sort()).toEqual([NETWORK, SECRET, SERVICE].sort());
+  expect(ofType(ev.resources, SERVICE).map((s) => s.inputs.name).sort()).toEqual(["cache", "cloudflared", "commander", "postgres", "sentinel", "worker"]);
+});
+
+test("the tunnel connector is a Swarm service: two replicas on different nodes, the token a secret, on the default network", () => {
+  const connector = named(ev.resources, "tunnel-connector-service");
+  expect(connector.inputs.mode).toEqual({ replicated: { replicas: 2 } });
+  const task = connector.inputs.taskSpec as Obj;
+  expect(task.placement).toEqual({ maxReplicas: 1 });
+  const spec = task.containerSpec as Obj;
+  expect(spec.image).toBe("cloudflare/cloudflared:2025.11.1");
+  expect(((spec.env as Obj).TUNNEL_TOKEN as Obj)[SECRET_SIG]).toBeDefined();
+  expect(connector.dependencies).toEqual(expect.arrayContaining([named(ev.resources, "miravaz-net-network").urn, named(ev.resources, "tunnel-cloudflared").urn]));
+  expect(ev.outputs.services.commander.publicHostname).toBe("api.miravaz.com");
+});
+
+test("a single-node Swarm runs one connector replica (a second could never be placed)", async () => {
+  const text = editSwarm([
+    [["homelab:hosts"], { manager: { role: "manager", labels: { gpu: "true", storage: "true" } } }],
+    [["homelab:services", "commander", "placement"], undefined],
+    [["homelab:services", "sentinel", "placement"], undefined],
+  ]);
+  const e = await evaluateStack({ stack: SWARM_STACK, stackFileText: text, projectDir: SWARM_DIR });
+  const connector = named(e.resources, "tunnel-connector-service");
+  expect(connector.inputs.mode).toEqual({ replicated: { replicas: 1 } });
+  expect((connector.inputs.taskSpec as Obj).placement).toBeUndefined();
 });
 
 test("every resource goes through the manager's provider", () => {
