@@ -106,7 +106,9 @@ export class SwarmService extends pulumi.ComponentResource {
             image: svc.image,
             commands: svc.entrypoint ? [...svc.entrypoint] : undefined,
             args: svc.command ? [...svc.command] : undefined,
-            env,
+            // Read sets env only when the task has some (flattenContainerSpec, kreuzwerker/terraform-provider-docker
+            // v4.5.0 resource_docker_service_structures.go): an empty map sent would differ from what comes back.
+            env: Object.keys(env).length > 0 ? env : undefined,
             user: svc.user,
             readOnly: svc.readOnly,
             capAdds: svc.capAdd.length > 0 ? [...svc.capAdd] : undefined,
