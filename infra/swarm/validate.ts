@@ -75,6 +75,11 @@ function parsedConstraints(m: HomelabModel, s: Service, spec: SwarmServiceSpec, 
   let ok = true;
   spec.constraints.forEach((text, i) => {
     const path = i < offset ? svcPath(s, "host") : svcPath(s, "placement", "constraints", i - offset);
+    // An undeclared host is checkReferences' to report, once.
+    if (i < offset && !m.hosts.some((h) => h.name === spec.pinnedHost)) {
+      ok = false;
+      return;
+    }
     const r = parseConstraint(text);
     if (!r.ok) {
       out.push({ file: m.file, path, message: r.error });

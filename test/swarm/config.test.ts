@@ -118,6 +118,10 @@ describe("Swarm validation", () => {
     ]);
   });
 
+  it("reports an undeclared host once", () => {
+    expect(problems([[["homelab:services", "cache", "host"], "nas"]])).toEqual([`${F}: homelab:services.cache.host: unknown host "nas" (declared: manager, gpu, storage)`]);
+  });
+
   it("refuses an unknown manager and a manager declared as a worker", () => {
     expect(problems([[["homelab:swarm", "manager"], "nas"]])).toEqual([`${F}: homelab:swarm.manager: unknown host "nas" (declared: manager, gpu, storage)`]);
     expect(problems([[["homelab:hosts", "manager", "role"], "worker"]])).toEqual([`${F}: homelab:hosts.manager.role: the Swarm manager (homelab:swarm.manager) cannot be a worker`]);
