@@ -2,8 +2,10 @@ import * as cloudflare from "@pulumi/cloudflare";
 import type * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { platformService } from "../infra/model";
+import { platformService, type Service } from "../infra/model";
+import type { SwarmServiceSpec } from "../infra/swarm/model";
 import { HomelabService } from "./homelabService";
+import { SwarmService } from "./swarmService";
 
 /** Pinned connector image; bump deliberately (the policy pack refuses unpinned images). */
 export const CLOUDFLARED_IMAGE = "cloudflare/cloudflared:2025.11.1";
@@ -27,10 +29,15 @@ export interface CloudflareTunnelArgs {
   /** Tunnel name shown in the Zero Trust dashboard. */
   readonly tunnelName: pulumi.Input<string>;
   readonly cloudflareProvider: cloudflare.Provider;
-  /** The connector container's host. */
+  /** The connector container's host (a Swarm manager with `swarm`). */
   readonly dockerProvider: docker.Provider;
-  /** Docker network the connector joins; routed containers must be on it to be reached by name. */
+  /** Docker network the connector joins (the overlay network's id with `swarm`); routed containers must be on it to be reached by name. */
   readonly network: pulumi.Input<string>;
+  /**
+   * Run the connector as a Swarm service with these scheduling settings instead of one container.
+   * @default undefined: a container on `dockerProvider`'s host
+   */
+  readonly swarm?: SwarmServiceSpec;
   readonly stack: string;
   readonly restart: "no" | "always" | "on-failure" | "unless-stopped";
   readonly logMaxSize: string;
@@ -60,7 +67,7 @@ export class CloudflareTunnel extends pulumi.ComponentResource {
   readonly tunnelId: pulumi.Output<string>;
   /** `<tunnel id>.cfargotunnel.com`: what every routed hostname's CNAME points at. */
   readonly cnameTarget: pulumi.Output<string>;
-  readonly connector: HomelabService;
+  readonly connector: HomelabService | SwarmService;
   private config: cloudflare.ZeroTrustTunnelCloudflaredConfig | undefined;
   private readonly accountId: pulumi.Input<string>;
   private readonly cloudflareProvider: cloudflare.Provider;
@@ -121,7 +128,8 @@ export class CloudflareTunnel extends pulumi.ComponentResource {
       readOnly: true,
       capDrop: ["ALL"],
     });
-    this.connector = new HomelabService(
+    // With `swarm`: the same connector as a Swarm service, its tasks spread over the nodes.
+    this.connector = args.swarm ? this.swarmConnector(name, args, args.swarm, spec, token) : new HomelabService(
       `${name}-connector`,
       {
         service: spec,
@@ -139,7 +147,26 @@ export class CloudflareTunnel extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    this.registerOutputs({ tunnelId: this.tunnelId, cnameTarget: this.cnameTarget, connector: this.connector.containerName });
+    const connector = this.connector instanceof SwarmService ? this.connector.serviceName : this.connector.containerName;
+    this.registerOutputs({ tunnelId: this.tunnelId, cnameTarget: this.cnameTarget, connector });
+  }
+
+  private swarmConnector(name: string, args: CloudflareTunnelArgs, swarm: SwarmServiceSpec, spec: Service, token: pulumi.Output<string>): SwarmService {
+    return new SwarmService(
+      `${name}-connector`,
+      {
+        service: spec,
+        swarm,
+        stack: args.stack,
+        provider: args.dockerProvider,
+        networks: { default: args.network },
+        extraSecretEnvironment: { TUNNEL_TOKEN: token },
+        after: [...(args.after ?? []), this.tunnel],
+        logMaxSize: args.logMaxSize,
+        logMaxFiles: args.logMaxFiles,
+      },
+      { parent: this },
+    );
   }
 
   /**

@@ -7,6 +7,7 @@
 import { z } from "zod";
 import { ALERTING_SECRET_PATHS, alertingSchema, customAlertSchema } from "./alerting/schema";
 import { BACKUP_SECRET_PATHS, backupsSchema, serviceBackupSchema } from "./backups/schema";
+import { swarmConfigFields, swarmHostFields, swarmNetworkFields, swarmServiceFields } from "./swarm/schema";
 
 const name = z.string().regex(/^[a-z0-9][a-z0-9_.-]*$/, "must be lowercase letters, digits, '_', '.' or '-'");
 const hostname = z.string().regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "must be a lowercase DNS hostname");
@@ -138,6 +139,7 @@ export const serviceSchema = z.strictObject({
   secretFiles: z.record(name, secretFile).optional(),
   /** `false`, or `{ exclude, consistency }`: see the Backups section of the README. */
   backup: serviceBackupSchema.optional(),
+  ...swarmServiceFields,
 });
 
 const hostSchema = z.strictObject({
@@ -155,12 +157,14 @@ const hostSchema = z.strictObject({
    * are reachable over the tailnet only.
    */
   bindAddress: z.string().optional(),
+  ...swarmHostFields,
 });
 
 const networkSchema = z.strictObject({
   /** No route to the outside: for databases that never need the Internet. */
   internal: z.boolean().optional(),
   subnet: z.string().regex(/^\d+\.\d+\.\d+\.\d+\/\d+$/, "must be a CIDR such as 172.28.0.0/16").optional(),
+  ...swarmNetworkFields,
 });
 
 const featuresSchema = z.strictObject({
@@ -258,6 +262,7 @@ export const configSchema = z.strictObject({
   alerting: alertingSchema.optional(),
   resourceClasses: z.record(name, resourceClassSchema).optional(),
   backups: backupsSchema.optional(),
+  ...swarmConfigFields,
 });
 
 export type RawConfig = z.infer<typeof configSchema>;

@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { loadStackModel } from "./context";
 import { ConfigError } from "./errors";
-import { buildHomelab } from "./program";
+import { buildStack } from "./engine";
 
 function load() {
   try {
@@ -20,7 +20,7 @@ function load() {
   }
 }
 
-const { outputs } = buildHomelab(load());
+const { outputs } = buildStack(load());
 
 export const stack = outputs.stack;
 export const profile = outputs.profile;

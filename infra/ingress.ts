@@ -10,7 +10,7 @@ import * as cloudflare from "@pulumi/cloudflare";
 import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
 import { AccessApplication } from "../components/accessApplication";
-import { CloudflareTunnel } from "../components/cloudflareTunnel";
+import { CloudflareTunnel, type CloudflareTunnelArgs } from "../components/cloudflareTunnel";
 import { GhcrRepoSecret } from "../components/ghcrRepoSecret";
 import { TunnelRoute } from "../components/tunnelRoute";
 import { aliasRouteKey, type HomelabModel } from "./model";
@@ -72,7 +72,7 @@ export function ingressRoutes(model: HomelabModel, extraRoutes: readonly RouteTa
  * The stack's one Cloudflare provider. The token is a secret; without one the
  * provider reads CLOUDFLARE_API_TOKEN from the environment.
  */
-function cloudflareProvider(model: HomelabModel): cloudflare.Provider {
+export function cloudflareProvider(model: HomelabModel): cloudflare.Provider {
   const token = model.cloudflare?.apiToken;
   // Renaming this provider replaces every Cloudflare resource of the stack.
   return new cloudflare.Provider("cloudflare", { apiToken: token === undefined ? undefined : pulumi.secret(token) });
@@ -99,13 +99,24 @@ export function buildIngress(model: HomelabModel, built: Built, extraRoutes: rea
   // the platform host) has the network created by buildMonitoring, which does not hand it back: join it by name.
   const network = built.networks.get(networkKey(host, model.defaultNetwork));
 
+  return buildTunnel(model, routes, provider, { dockerProvider: dockerHost.provider, network: network?.networkName ?? model.defaultNetwork, after: network ? [network] : [] });
+}
+
+/** Where the tunnel's connector runs: a host's container, or (with `swarm`) a Swarm service. */
+export type ConnectorPlacement = Pick<CloudflareTunnelArgs, "dockerProvider" | "network" | "after" | "swarm">;
+
+/**
+ * The tunnel and its connector, then per route its Access application (unless
+ * public) and its DNS record and ingress rule. `routes` is not empty and
+ * `homelab:cloudflare` is set (checkIngress).
+ */
+export function buildTunnel(model: HomelabModel, routes: readonly RouteTarget[], provider: cloudflare.Provider, connector: ConnectorPlacement): IngressOutputs {
+  const cf = model.cloudflare!;
   const tunnel = new CloudflareTunnel("tunnel", {
     accountId: cf.accountId,
     tunnelName: cf.tunnelName ?? `homelab-${model.stack}`,
     cloudflareProvider: provider,
-    dockerProvider: dockerHost.provider,
-    network: network?.networkName ?? model.defaultNetwork,
-    after: network ? [network] : [],
+    ...connector,
     stack: model.stack,
     restart: model.profile.restart,
     logMaxSize: model.profile.logMaxSize,

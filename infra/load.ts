@@ -13,6 +13,8 @@ import { defaultStopGraceSeconds, durationSeconds } from "./lifecycle";
 import { backupSection } from "./backups/model";
 import { rawValueProblems } from "./input/valueChecks";
 import { markUnworded, wordedSchemaProblems } from "./input/wording";
+import { swarmSpecFrom } from "./swarm/model";
+import { swarmProblems } from "./swarm/validate";
 
 
 export interface ConfigInput {
@@ -79,8 +81,10 @@ export function loadModel(input: ConfigInput): HomelabModel {
   const parsed = configSchema.safeParse(raw, { error: markUnworded });
   const problems = plainTextSecretProblems(input, raw);
   if (!parsed.success) throw new ConfigError(mergeProblems(problems, wordedSchemaProblems(input.file, parsed.error, raw)));
-  const model = normalize(input, parsed.data, problems);
-  problems.push(...crossFieldProblems(model));
+  const docker = normalize(input, parsed.data, problems);
+  const swarm = swarmSpecFrom(input.file, parsed.data, docker.services, problems);
+  const model: HomelabModel = swarm ? { ...docker, swarm } : docker;
+  problems.push(...(swarm ? swarmProblems(model) : crossFieldProblems(model)));
   if (problems.length > 0) throw new ConfigError(problems);
   return model;
 }

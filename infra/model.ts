@@ -8,6 +8,7 @@ import type { Features, Profile } from "../stacks/profiles";
 import { defaultStopGraceSeconds } from "./lifecycle";
 import type { AlertingConfig, Severity } from "./alerting/schema";
 import type { BackupSection } from "./backups/model";
+import type { SwarmSpec } from "./swarm/model";
 
 export interface HostSpec {
   readonly name: string;
@@ -161,6 +162,8 @@ export interface HomelabModel {
   readonly alerting: AlertingConfig;
   /** Backups (undefined when `homelab:backups` is absent) and every volume's coverage. */
   readonly backup: BackupSection;
+  /** Present when `homelab:engine` is `swarm`: the hosts are one Swarm. */
+  readonly swarm?: SwarmSpec;
 }
 
 /** Container names the platform itself adds when a feature is on; services may not take them. */

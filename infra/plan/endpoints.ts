@@ -9,6 +9,7 @@ import { knownString, providerUrn } from "./values";
 
 export const CONTAINER_TYPE = "docker:index/container:Container";
 export const NETWORK_TYPE = "docker:index/network:Network";
+export const SERVICE_TYPE = "docker:index/service:Service";
 export const TUNNEL_CONFIG_TYPE = "cloudflare:index/zeroTrustTunnelCloudflaredConfig:ZeroTrustTunnelCloudflaredConfig";
 export const DNS_RECORD_TYPE = "cloudflare:index/dnsRecord:DnsRecord";
 export const ACCESS_APP_TYPE = "cloudflare:index/zeroTrustAccessApplication:ZeroTrustAccessApplication";
@@ -58,6 +59,8 @@ export interface ContainerInfo {
   readonly networks: readonly string[];
   /** URN of the top-level component that declared it (service, monitoring, tunnel...). */
   readonly component: string | undefined;
+  /** A Swarm service's scheduling: replicas and constraints (`swarm, 2 replica(s) where node.labels.gpu == true`). */
+  readonly placement?: string;
 }
 
 export interface NetworkInfo {
@@ -144,6 +147,12 @@ export function topology(resources: readonly RecordedResource[]): Topology {
     }
   }
 
+  for (const r of resources.filter((x) => x.type === SERVICE_TYPE)) {
+    const s = swarmService(r, byUrn, topComponent(r), hostOfProvider(r.provider));
+    containers.push(s.container);
+    hostPorts.push(...s.ports);
+  }
+
   const networks: NetworkInfo[] = resources
     .filter((r) => r.type === NETWORK_TYPE)
     .map((r) => ({ name: knownString(r.inputs["name"]) ?? r.name, host: hostOfProvider(r.provider), internal: r.inputs["internal"] === true }));
@@ -170,7 +179,8 @@ export function topology(resources: readonly RecordedResource[]): Topology {
         origin,
         container: target?.container,
         port: target?.port,
-        host: container?.host,
+        // A Swarm service runs where the Swarm places it: its replicas and constraints say where.
+        host: container?.placement ?? container?.host,
         dns: dnsNames.has(hostname),
       });
     }
@@ -180,4 +190,45 @@ export function topology(resources: readonly RecordedResource[]): Topology {
     ...new Set(resources.filter((r) => r.type === HOST_COMPONENT).map((r) => r.name)),
   ];
   return { containers, networks, hosts, endpoints };
+}
+
+/** Where a Swarm service runs, as the plan shows it: the Swarm, narrowed by its constraints. */
+export function swarmPlacement(inputs: Readonly<Record<string, unknown>>): string {
+  const mode = asObj(inputs["mode"]);
+  const replicas = mode["global"] === true ? "global" : `${String(asObj(mode["replicated"])["replicas"] ?? 1)} replica(s)`;
+  const constraints = asArr(asObj(asObj(inputs["taskSpec"])["placement"])["constraints"]).flatMap((c) => knownString(c) ?? []);
+  return `swarm, ${replicas}${constraints.length > 0 ? ` where ${constraints.join(" and ")}` : ""}`;
+}
+
+/**
+ * A Swarm service as a container of the topology (its networks are the overlay
+ * networks it depends on: their ids are unknown before deployment) and its
+ * published ports, which listen on every interface of every node (ingress) or of
+ * the task's node (host mode).
+ */
+function swarmService(
+  r: RecordedResource,
+  byUrn: ReadonlyMap<string, RecordedResource>,
+  component: string | undefined,
+  manager: string | undefined,
+): { container: ContainerInfo; ports: HostPortEndpoint[] } {
+  const name = knownString(r.inputs["name"]) ?? r.name;
+  const networks = r.dependencies.flatMap((u) => {
+    const d = byUrn.get(u);
+    return d?.type === NETWORK_TYPE ? [knownString(d.inputs["name"]) ?? d.name] : [];
+  });
+  const ports = asArr(asObj(r.inputs["endpointSpec"])["ports"]).map(asObj).map(
+    (p): HostPortEndpoint => ({
+      kind: "hostPort",
+      host: knownString(p["publishMode"]) === "host" ? "each node running a task" : "every Swarm node (routing mesh)",
+      interface: "*",
+      scope: "all-interfaces",
+      hostPort: typeof p["publishedPort"] === "number" ? p["publishedPort"] : undefined,
+      protocol: knownString(p["protocol"]) ?? "tcp",
+      container: name,
+      containerPort: typeof p["targetPort"] === "number" ? p["targetPort"] : 0,
+    }),
+  );
+  // The host is the manager the service is declared through, like its overlay networks; placement says where it runs.
+  return { container: { urn: r.urn, name, host: manager, networks, component, placement: swarmPlacement(r.inputs) }, ports };
 }

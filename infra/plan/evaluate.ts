@@ -12,7 +12,8 @@ import type { ConfigProblem } from "../errors";
 import { loadCheckedModel } from "../input/stackLoad";
 import { parseStackSource, stackSourceToJs } from "../input/stackSource";
 import type { HomelabModel } from "../model";
-import { buildHomelab, type HomelabOutputs } from "../program";
+import { buildStack } from "../engine";
+import type { HomelabOutputs } from "../program";
 
 /** The engine's marker for a value that only exists after deployment. */
 export const UNKNOWN = pulumi.runtime.unknownValue;
@@ -166,7 +167,7 @@ export function evaluateLoaded(loaded: LoadedStack): Promise<Evaluation> {
     recordRegistrations(settings.getMonitor(), resources);
     let outputs: HomelabOutputs | undefined;
     await stackModule.runInPulumiStack(async () => {
-      outputs = buildHomelab(model).outputs;
+      outputs = buildStack(model).outputs;
       return undefined;
     });
     await settings.waitForRPCs();

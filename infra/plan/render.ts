@@ -9,6 +9,7 @@ import type { PlannedResource, StackPlan } from "./plan";
 import { findingText, groupFindings } from "./findings";
 import type { Violation } from "./policy";
 import { backupCoverage, coverageHeadline, coverageRows, type BackupCoverage } from "./backups";
+import { SWARM_HEADER, swarmRows } from "./swarm";
 
 export type Format = "text" | "markdown" | "json";
 export const FORMATS: readonly Format[] = ["text", "markdown", "json"];
@@ -169,6 +170,8 @@ export function renderText(plans: readonly StackPlan[]): string {
     const coverage = backupCoverage(plan.model);
     out.push("", `Backups: ${coverageHeadline(coverage)}`);
     if (coverage.volumes.length > 0) out.push(...table(["VOLUME", "HOST", "SERVICE", "BACKUP"], coverageRows(coverage)).map((l) => `  ${l}`));
+    const swarm = swarmRows(plan.model);
+    if (swarm.length > 0) out.push("", `Swarm (manager ${plan.model.swarm!.manager})`, ...table(SWARM_HEADER, swarm).map((l) => `  ${l}`));
     out.push("", `Policies (${plan.policyPack.name} ${plan.policyPack.version}, ${plan.policyConfig}): ${verdict(plan)}`);
     for (const [level, list] of byLevel(plan.violations)) {
       out.push(`  ${level} (${list.length})`);
@@ -218,6 +221,8 @@ export function renderMarkdown(plans: readonly StackPlan[]): string {
     const coverage = backupCoverage(plan.model);
     out.push("### Backups", "", `${coverageHeadline(coverage)}.`, "");
     if (coverage.volumes.length > 0) out.push(...mdTable(["Volume", "Host", "Service", "Backup"], coverageRows(coverage)), "");
+    const swarm = swarmRows(plan.model);
+    if (swarm.length > 0) out.push(`### Swarm (manager \`${plan.model.swarm!.manager}\`)`, "", ...mdTable(["Service", "Tasks", "Nodes"], swarm), "");
     out.push("### Policy results", "");
     const groups = byLevel(plan.violations);
     if (groups.length === 0) out.push("No violations.", "");

@@ -4,7 +4,7 @@
  * nested objects included: pulumi-terraform-bridge pkg/tfbridge/schema.go,
  * shouldSuppressTFSchemaDefaultValue). Property names are Pulumi's.
  */
-import { canonicalCpus, canonicalDuration } from "./goFormat";
+import { canonicalCpus, canonicalDuration, canonicalShortDuration } from "./goFormat";
 import type { ResourceBehaviour } from "./types";
 
 const REPO = "kreuzwerker/terraform-provider-docker@v4.5.0";
@@ -108,4 +108,74 @@ export const DOCKER_NETWORK: ResourceBehaviour = {
   readBack: {},
 };
 
-export const DOCKER_BEHAVIOURS: readonly ResourceBehaviour[] = [DOCKER_CONTAINER, DOCKER_REMOTE_IMAGE, DOCKER_VOLUME, DOCKER_NETWORK];
+const SERVICE_SCHEMA = `${REPO}:internal/provider/resource_docker_service.go`;
+const SERVICE_STRUCTURES = `${REPO}:internal/provider/resource_docker_service_structures.go`;
+/** Read stores a service's durations with shortDur (resource_docker_service_structures.go): `60s` comes back `1m`. */
+const shortDuration = asString(canonicalShortDuration);
+const ROLLOUT_DEFAULTS = (at: string): Record<string, unknown> => ({
+  [`${at}.parallelism`]: 1,
+  [`${at}.delay`]: "0s",
+  [`${at}.failureAction`]: "pause",
+  [`${at}.monitor`]: "5s",
+  [`${at}.maxFailureRatio`]: "0.0",
+  [`${at}.order`]: "stop-first",
+});
+
+export const DOCKER_SERVICE: ResourceBehaviour = {
+  type: "docker:index/service:Service",
+  sources: [SERVICE_SCHEMA, SERVICE_STRUCTURES, "pulumi/pulumi-terraform-bridge:pkg/tfbridge/schema.go"],
+  // resource_docker_service.go schema `Default:` values (falsy ones dropped by the bridge:
+  // healthcheck.retries 0, mode.global false). MaxItems:1 lists are objects in Pulumi.
+  defaults: {
+    "taskSpec.containerSpec.healthcheck.interval": "0s",
+    "taskSpec.containerSpec.healthcheck.timeout": "0s",
+    "taskSpec.containerSpec.healthcheck.startPeriod": "0s",
+    "taskSpec.containerSpec.mounts[].bindOptions.propagation": "rprivate",
+    "taskSpec.containerSpec.secrets[].fileUid": "0",
+    "taskSpec.containerSpec.secrets[].fileGid": "0",
+    "taskSpec.containerSpec.secrets[].fileMode": 0o444,
+    "taskSpec.containerSpec.configs[].fileUid": "0",
+    "taskSpec.containerSpec.configs[].fileGid": "0",
+    "taskSpec.containerSpec.configs[].fileMode": 0o444,
+    "taskSpec.containerSpec.isolation": "default",
+    "mode.replicated.replicas": 1,
+    ...ROLLOUT_DEFAULTS("updateConfig"),
+    ...ROLLOUT_DEFAULTS("rollbackConfig"),
+    "endpointSpec.ports[].protocol": "tcp",
+    "endpointSpec.ports[].publishMode": "ingress",
+    "convergeConfig.delay": "7s",
+    "convergeConfig.timeout": "3m",
+  },
+  // Top-level `ForceNew: true`: auth, name, mode. Inside task_spec, container_spec.hosts,
+  // container_spec.sysctl and every networks_advanced attribute are ForceNew too, so a change
+  // of networks replaces the service although taskSpec as a whole updates in place.
+  forceNew: ["auth", "name", "mode"],
+  updatable: ["labels", "taskSpec", "updateConfig", "rollbackConfig", "endpointSpec", "convergeConfig"],
+  readBack: {
+    "taskSpec.containerSpec.healthcheck.interval": shortDuration,
+    "taskSpec.containerSpec.healthcheck.timeout": shortDuration,
+    "taskSpec.containerSpec.healthcheck.startPeriod": shortDuration,
+    "taskSpec.containerSpec.stopGracePeriod": shortDuration,
+    "taskSpec.restartPolicy.delay": shortDuration,
+    "taskSpec.restartPolicy.window": shortDuration,
+    "updateConfig.delay": shortDuration,
+    "updateConfig.monitor": shortDuration,
+    "rollbackConfig.delay": shortDuration,
+    "rollbackConfig.monitor": shortDuration,
+    // strconv.FormatFloat(MaxFailureRatio, 'f', 1, 64): one decimal.
+    "updateConfig.maxFailureRatio": asString((r) => Number(r).toFixed(1)),
+    "rollbackConfig.maxFailureRatio": asString((r) => Number(r).toFixed(1)),
+  },
+};
+
+export const DOCKER_SECRET: ResourceBehaviour = {
+  type: "docker:index/secret:Secret",
+  sources: [`${REPO}:internal/provider/resource_docker_secret.go`],
+  defaults: {},
+  // name, data (base64) and labels are all ForceNew; there is no Update.
+  forceNew: ["name", "data", "labels"],
+  updatable: [],
+  readBack: {},
+};
+
+export const DOCKER_BEHAVIOURS: readonly ResourceBehaviour[] = [DOCKER_CONTAINER, DOCKER_REMOTE_IMAGE, DOCKER_VOLUME, DOCKER_NETWORK, DOCKER_SERVICE, DOCKER_SECRET];

@@ -89,3 +89,22 @@ export function canonicalCpus(text: string): string {
   const nanos = parseCpus(text);
   return nanos === undefined || nanos === 0n ? text : nanoCpusToDecimalString(nanos);
 }
+
+/**
+ * The Docker provider's shortDur (internal/provider/resource_docker_service_structures.go):
+ * Go's Duration.String() without a trailing `m0s` or `h0m`, as a Swarm service reads
+ * its durations back. `60s` reads back `1m`, `1h` reads back `1h`, `90s` `1m30s`.
+ */
+export function canonicalShortDuration(text: string): string {
+  const ns = parseGoDuration(text);
+  if (ns === undefined) return text;
+  let s = goDurationString(ns);
+  if (s.endsWith("m0s")) s = s.slice(0, -2);
+  if (s.endsWith("h0m")) s = s.slice(0, -2);
+  return s;
+}
+
+/** Go's strconv.FormatFloat(f, 'f', 1, 64) for a ratio the program keeps to one decimal. */
+export function oneDecimal(ratio: number): string {
+  return (Math.round(ratio * 10) / 10).toFixed(1);
+}

@@ -9,6 +9,7 @@ import type {
     StackValidationArgs,
     StackValidationPolicy,
 } from "@pulumi/policy";
+import { containerViewOfService } from "./serviceView";
 import { Props, rawProps } from "./values";
 
 export const TYPES = {
@@ -21,7 +22,21 @@ export const TYPES = {
     tunnelConfig: "cloudflare:index/zeroTrustTunnelCloudflaredConfig:ZeroTrustTunnelCloudflaredConfig",
     accessApplication: "cloudflare:index/zeroTrustAccessApplication:ZeroTrustAccessApplication",
     actionsSecret: "github:index/actionsSecret:ActionsSecret",
+    service: "docker:index/service:Service",
 } as const;
+
+/**
+ * Whether a rule inspects `type`: its own types, and Swarm services (through
+ * their container view) for every container rule that does not opt out.
+ */
+function covers(spec: { readonly types: readonly string[]; readonly services?: boolean }, type: string): boolean {
+    return spec.types.includes(type) || (type === TYPES.service && spec.types.includes(TYPES.container) && spec.services !== false);
+}
+
+/** A resource's props as the rules read them: a Swarm service as its container view. */
+export function viewProps(type: string, props: Props): Props {
+    return type === TYPES.service ? containerViewOfService(props) : props;
+}
 
 interface RuleTexts {
     readonly name: string;
@@ -37,6 +52,12 @@ export interface ResourceRuleSpec<C extends object> extends RuleTexts {
     /** One or more resource type tokens the rule inspects. */
     readonly types: readonly string[];
     readonly defaults: C;
+    /**
+     * A container rule also checks Swarm services (their task's container view).
+     * @default true
+     */
+    readonly services?: boolean;
+    /** `type` is the resource's own type: a Swarm service arrives as `docker:index/service:Service`. */
     readonly check: (props: Props, config: C, report: (message: string) => void, type: string) => void;
 }
 
@@ -47,6 +68,8 @@ export interface StackResource {
     readonly props: Props;
     /** URN of the resource's provider; for Docker resources it tells which host they live on. */
     readonly provider: string | undefined;
+    /** Set when this container-typed resource is a Swarm service seen through its container view. */
+    readonly swarmService?: boolean;
     readonly dependencies: readonly StackResource[];
     readonly propertyDependencies: Readonly<Record<string, readonly StackResource[]>>;
 }
@@ -69,12 +92,13 @@ function texts(spec: RuleTexts) {
 
 export function resourceRule<C extends object>(spec: ResourceRuleSpec<C>): ResourceValidationPolicy {
     const validate = (args: ResourceValidationArgs, reportViolation: ReportViolation): void => {
-        if (!spec.types.includes(args.type)) return;
+        if (!covers(spec, args.type)) return;
         const config: C = { ...spec.defaults, ...args.getConfig<Partial<C>>() };
-        spec.check(rawProps(args.props), config, (m) => reportViolation(m), args.type);
+        spec.check(viewProps(args.type, rawProps(args.props)), config, (m) => reportViolation(m), args.type);
     };
     // The server skips a policy without calling it when the function carries a single type token.
-    if (spec.types.length === 1) Object.assign(validate, { __pulumiType: spec.types[0] });
+    const only = [TYPES.service as string, ...spec.types].filter((t) => covers(spec, t));
+    if (only.length === 1) Object.assign(validate, { __pulumiType: only[0] });
     return { ...texts(spec), validateResource: validate };
 }
 
@@ -89,7 +113,18 @@ export function stackRule<C extends object>(spec: StackRuleSpec<C>): StackValida
                 if (known) return known;
                 const deps: StackResource[] = [];
                 const propDeps: Record<string, StackResource[]> = {};
-                const out: StackResource = { type: r.type, urn: r.urn, name: r.name, props: rawProps(r.props), provider: r.provider?.urn, dependencies: deps, propertyDependencies: propDeps };
+                // Stack rules see a Swarm service as a container: its container view, flagged.
+                const service = r.type === TYPES.service;
+                const out: StackResource = {
+                    type: service ? TYPES.container : r.type,
+                    urn: r.urn,
+                    name: r.name,
+                    props: viewProps(r.type, rawProps(r.props)),
+                    provider: r.provider?.urn,
+                    ...(service ? { swarmService: true } : {}),
+                    dependencies: deps,
+                    propertyDependencies: propDeps,
+                };
                 converted.set(r, out);
                 for (const d of r.dependencies) deps.push(convert(d));
                 for (const [k, v] of Object.entries(r.propertyDependencies)) propDeps[k] = v.map(convert);

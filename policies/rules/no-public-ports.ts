@@ -6,6 +6,7 @@ export interface NoPublicPortsConfig {
     allowPrivate: boolean;
     allowTailscale: boolean;
     allowedAddresses: string[];
+    allowSwarmPorts: boolean;
 }
 
 export const noPublicPorts = resourceRule<NoPublicPortsConfig>({
@@ -22,11 +23,13 @@ export const noPublicPorts = resourceRule<NoPublicPortsConfig>({
             allowPrivate: schema.bool(false, "Allow RFC1918 and fd00::/8 host addresses."),
             allowTailscale: schema.bool(false, "Allow 100.64.0.0/10 and fd7a:115c:a1e0::/48 host addresses."),
             allowedAddresses: schema.strings([], "Exact host addresses that are always allowed."),
+            allowSwarmPorts: schema.bool(false, "Allow ports published by Swarm services (they listen on every interface of every node)."),
         },
     },
-    defaults: { allowPrivate: false, allowTailscale: false, allowedAddresses: [] },
+    defaults: { allowPrivate: false, allowTailscale: false, allowedAddresses: [], allowSwarmPorts: false },
     types: [TYPES.container],
-    check: (props, config, report) => {
+    check: (props, config, report, type) => {
+        if (type === TYPES.service) return swarmPorts(props, config, report);
         if (bool(props["publishAllPorts"]) === true) report("publishAllPorts publishes every exposed port on all host interfaces.");
         if (str(props["networkMode"]) === "host") report("networkMode \"host\" exposes every listening port on all host interfaces.");
         const allowed = new Set(config.allowedAddresses.map(normalizeAddress));
@@ -46,3 +49,19 @@ export const noPublicPorts = resourceRule<NoPublicPortsConfig>({
         }
     },
 });
+
+/**
+ * Swarm cannot bind a published port to one address: in ingress mode it listens on
+ * every interface of every node (the routing mesh), in host mode on every interface
+ * of its node (docs.docker.com/engine/swarm/ingress/). No address makes it safe, so
+ * only the stack's explicit allowSwarmPorts does.
+ */
+function swarmPorts(props: Readonly<Record<string, unknown>>, config: NoPublicPortsConfig, report: (m: string) => void): void {
+    if (config.allowSwarmPorts) return;
+    for (const port of records(props["ports"])) {
+        const mode = str(port["publishMode"]);
+        const where = mode === "host" ? "every interface of the node running the task" : "every interface of every node (routing mesh)";
+        const published = port["external"] === undefined ? "a random port" : `port ${String(port["external"])}`;
+        report(`Swarm publishes container port ${String(port["internal"])} on ${published} on ${where}; reach it through the tunnel, or set allowSwarmPorts in this stack's policy config.`);
+    }
+}

@@ -13,6 +13,9 @@ export const requireNoNewPrivileges = resourceRule<Record<string, never>>({
     severity: "high",
     defaults: {},
     types: [TYPES.container],
+    // A Swarm service cannot ask for it: @pulumi/docker 5.x's ServiceTaskSpecContainerSpecPrivileges has only
+    // credentialSpec and seLinuxContext, so every service would fail with no way to comply.
+    services: false,
     check: (props, _config, report) => {
         if (hasUnknownItem(props["securityOpts"])) return;
         if (!setsNoNewPrivileges(strings(props["securityOpts"]))) report("securityOpts does not contain no-new-privileges:true.");

@@ -10,6 +10,7 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { AccessApplication } from "../../components/accessApplication";
 import { CloudflareTunnel } from "../../components/cloudflareTunnel";
+import type { HomelabService } from "../../components/homelabService";
 import { TunnelRoute } from "../../components/tunnelRoute";
 
 const TUNNEL_ID = "f70ff985-a4ef-4643-bbbc-4a0ed4fc8415";
@@ -86,7 +87,8 @@ describe("ingress components with real ids", () => {
   });
 
   it("asks Cloudflare for that tunnel's token and hands it to the connector (that it is a secret: stacks.test.ts)", async () => {
-    const envs = built.tunnel.connector.container.envs;
+    // Without `swarm` the connector is a container.
+    const envs = (built.tunnel.connector as HomelabService).container.envs;
     expect(await value(envs)).toEqual([`TUNNEL_TOKEN=${FAKE_TOKEN}`]);
     expect(calls.filter((c) => c.token === TOKEN_CALL).map((c) => c.inputs)).toEqual([{ accountId: ACCOUNT, tunnelId: TUNNEL_ID }]);
   });

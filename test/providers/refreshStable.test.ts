@@ -8,6 +8,7 @@ import { evaluateStack, type Evaluation } from "../../infra/plan/evaluate";
 import { behaviourOf, readBack, withProviderDefaults } from "../../infra/providers";
 import { SYNTHETIC_STACK, syntheticStackText } from "../../bench/synthetic";
 import { SHIPPED_STACKS } from "../support/stacks";
+import { SWARM_DIR, SWARM_STACK } from "../swarm/support";
 
 jest.setTimeout(180_000);
 
@@ -15,6 +16,7 @@ const evaluations: Evaluation[] = [];
 beforeAll(async () => {
   for (const stack of SHIPPED_STACKS) evaluations.push(await evaluateStack({ stack }));
   evaluations.push(await evaluateStack({ stack: SYNTHETIC_STACK, stackFileText: syntheticStackText({ services: 12 }) }));
+  evaluations.push(await evaluateStack({ stack: SWARM_STACK, projectDir: SWARM_DIR }));
 });
 
 /** Provider resources are configuration, never read back by a refresh. */
@@ -32,6 +34,8 @@ test("the evaluations register every resource type the program uses", () => {
     "docker:index/container:Container",
     "docker:index/network:Network",
     "docker:index/remoteImage:RemoteImage",
+    "docker:index/secret:Secret",
+    "docker:index/service:Service",
     "docker:index/volume:Volume",
     "github:index/actionsSecret:ActionsSecret",
     "random:index/randomBytes:RandomBytes",
@@ -44,7 +48,7 @@ test("every registered custom resource type has a provider model entry", () => {
   expect(missing).toEqual([]);
 });
 
-test.each(["dev", "homelab", "prod", SYNTHETIC_STACK])("%s: every resource reads back as it was sent", (stack) => {
+test.each(["dev", "homelab", "prod", SYNTHETIC_STACK, SWARM_STACK])("%s: every resource reads back as it was sent", (stack) => {
   const e = evaluations.find((x) => x.stack === stack)!;
   const resources = modelled(e);
   expect(resources.length).toBeGreaterThan(10);
