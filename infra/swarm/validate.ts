@@ -23,6 +23,10 @@ export const checkFeatures: SwarmCheck = (m) => {
   if (m.features.watchtower) {
     out.push({ file: m.file, path: formatPath(["features", "watchtower"]), message: "Watchtower updates containers, not Swarm services (the Swarm would undo it); set it to false and promote images with npm run promote" });
   }
+  // The backup runner is a container beside the data; a Swarm rendering of it does not exist yet.
+  if (m.backup.backups !== undefined) {
+    out.push({ file: m.file, path: formatPath(["backups"]), message: "backups are not supported with homelab:engine: swarm yet; remove homelab:backups (back the nodes' volumes up outside homelab)" });
+  }
   return out;
 };
 
@@ -66,6 +70,11 @@ export const checkUnsupportedServiceKeys: SwarmCheck = (m) =>
       : []),
     ...(s.gpus !== undefined
       ? [{ file: m.file, path: svcPath(s, "gpus"), message: "Swarm services cannot request GPUs this way yet; remove gpus and pin the service to the GPU node with a placement constraint" }]
+      : []),
+    // Uploads are a container feature; Swarm's equivalent (docker.Config / docker.Secret files) is not rendered from these keys yet.
+    ...(s.files.length > 0 ? [{ file: m.file, path: svcPath(s, "files"), message: "files are not supported with homelab:engine: swarm yet; bake the file into the image or mount it from a volume" }] : []),
+    ...(s.secretFiles.length > 0
+      ? [{ file: m.file, path: svcPath(s, "secretFiles"), message: "secretFiles are not supported with homelab:engine: swarm yet; use secretEnvironment with secretsAs: files (one Swarm secret per value under /run/secrets)" }]
       : []),
   ]);
 

@@ -118,6 +118,20 @@ describe("Swarm validation", () => {
     ]);
   });
 
+  it("refuses backups, files and secret files, which have no Swarm rendering yet", () => {
+    expect(
+      problems([
+        [["homelab:backups"], { repository: { type: "local", path: "/srv/restic" }, password: "plain-for-this-pure-check" }],
+        [["homelab:services", "worker", "files"], { conf: { path: "/etc/app.conf", content: "x=1" } }],
+        [["homelab:services", "worker", "secretFiles"], { dotenv: { path: "/app/.env", values: { TOKEN: "t0ken-value" } } }],
+      ]).filter((p) => !p.includes("must be a secret")),
+    ).toEqual([
+      `${F}: homelab:backups: backups are not supported with homelab:engine: swarm yet; remove homelab:backups (back the nodes' volumes up outside homelab)`,
+      `${F}: homelab:services.worker.files: files are not supported with homelab:engine: swarm yet; bake the file into the image or mount it from a volume`,
+      `${F}: homelab:services.worker.secretFiles: secretFiles are not supported with homelab:engine: swarm yet; use secretEnvironment with secretsAs: files (one Swarm secret per value under /run/secrets)`,
+    ]);
+  });
+
   it("reports an undeclared host once", () => {
     expect(problems([[["homelab:services", "cache", "host"], "nas"]])).toEqual([`${F}: homelab:services.cache.host: unknown host "nas" (declared: manager, gpu, storage)`]);
   });
@@ -130,7 +144,7 @@ describe("Swarm validation", () => {
   it("validates the new keys' shapes with key paths", () => {
     expect(problems([[["homelab:services", "cache", "update"], { order: "random", delay: "soon" }]])).toEqual([
       `${F}: homelab:services.cache.update.delay: must be a duration such as 10s or 1m`,
-      `${F}: homelab:services.cache.update.order: Invalid option: expected one of "stop-first"|"start-first"`,
+      `${F}: homelab:services.cache.update.order: expects one of stop-first, start-first, e.g. stop-first`,
     ].sort());
   });
 });
