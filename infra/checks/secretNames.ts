@@ -23,9 +23,17 @@ function words(name: string): string {
     .toUpperCase();
 }
 
+/**
+ * An access key's id names the key, the way a user name names an account:
+ * `AWS_ACCESS_KEY_ID` is printed in logs and consoles; its secret half is not.
+ * A name that also says SECRET (`AWS_SECRET_ACCESS_KEY_ID`) stays a secret.
+ */
+const KEY_ID = /(^|_)ACCESS_?KEY_ID$/;
+
 /** True when an environment variable of this name is, by its name, a credential. */
 export function isSecretName(name: string): boolean {
   const w = words(name);
+  if (KEY_ID.test(w) && !/(^|_)SECRET(_|$)/.test(w)) return false;
   return SECRET_WORDS.test(w) && !NOT_SECRET_SUFFIX.test(w);
 }
 

@@ -189,7 +189,7 @@ describe("alertmanagerPort", () => {
   it("refuses a port another monitoring UI already uses", () => {
     const text = editStack("dev", [[["homelab:monitoring", "alertmanagerPort"], 9090]]);
     expect(problemsOf(() => loadStack({ stack: "dev", stackFileText: text }))).toEqual([
-      "Pulumi.dev.yaml: homelab:monitoring.alertmanagerPort: host port 9090 is already used by monitoring.prometheusPort",
+      "Pulumi.dev.yaml:18: homelab:monitoring.alertmanagerPort: host port 9090 is already used by monitoring.prometheusPort",
     ]);
   });
 });

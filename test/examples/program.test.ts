@@ -78,15 +78,15 @@ describe("hosts.<h>.bindAddress", () => {
     box: { bindAddress: 100.101.102.103 }
     other: {}
   homelab:services:
-    a: { image: "x/a:1.0", host: box, ports: ["8080:80", "127.0.0.1:9090:90", { target: 70, published: 7070 }] }
-    b: { image: "x/b:1.0", host: other, ports: ["8080:80"] }
+    aa: { image: "x/a:1.0", host: box, ports: ["8080:80", "127.0.0.1:9090:90", { target: 70, published: 7070 }] }
+    bb: { image: "x/b:1.0", host: other, ports: ["8080:80"] }
 `);
 
   it("binds ports without an address to the host's address, and leaves explicit ones alone", () => {
     const m = load(text);
-    const a = m.services.find((s) => s.key === "a")!;
+    const a = m.services.find((s) => s.key === "aa")!;
     expect(a.ports.map((p) => `${p.hostIp}:${p.published}:${p.target}`)).toEqual(["100.101.102.103:8080:80", "127.0.0.1:9090:90", "100.101.102.103:7070:70"]);
-    expect(m.services.find((s) => s.key === "b")!.ports[0].hostIp).toBe("127.0.0.1");
+    expect(m.services.find((s) => s.key === "bb")!.ports[0].hostIp).toBe("127.0.0.1");
   });
 
   it("must be an IP address", () => {
@@ -184,20 +184,20 @@ ${classes}  homelab:services:
 ${svc}`);
 
   it("fill the limits a service does not set; its own win", () => {
-    const m = load(text(`    a: { image: "x/a:1.0", resourceClass: ai }\n    b: { image: "x/b:1.0", resourceClass: web, memory: 1g }\n    c: { image: "x/c:1.0" }\n`));
+    const m = load(text(`    aa: { image: "x/a:1.0", resourceClass: ai }\n    bb: { image: "x/b:1.0", resourceClass: web, memory: 1g }\n    cc: { image: "x/c:1.0" }\n`));
     const limits = m.services.map((s) => [s.key, s.resourceClass, s.cpus, s.memoryMb]);
     expect(limits).toEqual([
-      ["a", "ai", 4, 8192],
-      ["b", "web", 0.5, 1024],
-      ["c", undefined, undefined, undefined],
+      ["aa", "ai", 4, 8192],
+      ["bb", "web", 0.5, 1024],
+      ["cc", undefined, undefined, undefined],
     ]);
   });
 
   it("refuses an unknown class, and a bad size once at the class", () => {
-    const p = problemsOf(() => load(text(`    a: { image: "x/a:1.0", resourceClass: gpu }\n    b: { image: "x/b:1.0", resourceClass: web }\n    c: { image: "x/c:1.0", resourceClass: web }\n`, "    web: { memory: lots }\n")));
+    const p = problemsOf(() => load(text(`    aa: { image: "x/a:1.0", resourceClass: gpu }\n    bb: { image: "x/b:1.0", resourceClass: web }\n    cc: { image: "x/c:1.0", resourceClass: web }\n`, "    web: { memory: lots }\n")));
     expect(p).toEqual([
       'Pulumi.homelab.yaml: homelab:resourceClasses.web.memory: memory "lots" is not a size such as 512m or 2g',
-      'Pulumi.homelab.yaml: homelab:services.a.resourceClass: unknown resource class "gpu" (declared: web)',
+      'Pulumi.homelab.yaml: homelab:services.aa.resourceClass: unknown resource class "gpu" (declared: web)',
     ]);
   });
 });

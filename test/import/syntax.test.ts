@@ -69,12 +69,12 @@ describe("merging", () => {
 describe("service syntax", () => {
   it("keeps a long port's host_ip, binds a 0.0.0.0 one to loopback, and maps restart and stop keys", () => {
     const { services, report } = importText(
-      "services:\n  a:\n    image: nginx:1.27\n    ports:\n      - {target: 80, published: 8080, host_ip: 192.168.1.20}\n      - {target: 443, published: 8443, host_ip: 0.0.0.0, protocol: tcp}\n    restart: on-failure:3\n    healthcheck:\n      test: [\"NONE\"]\n",
+      "services:\n  web:\n    image: nginx:1.27\n    ports:\n      - {target: 80, published: 8080, host_ip: 192.168.1.20}\n      - {target: 443, published: 8443, host_ip: 0.0.0.0, protocol: tcp}\n    restart: on-failure:3\n    healthcheck:\n      test: [\"NONE\"]\n",
       "dev",
     );
-    expect(services.a.ports).toEqual([{ target: 80, published: 8080, host_ip: "192.168.1.20", protocol: "tcp" }, { target: 443, published: 8443, host_ip: "127.0.0.1", protocol: "tcp" }]);
-    expect(services.a.restart).toBe("on-failure");
-    expect(services.a.healthcheck).toBeUndefined();
+    expect(services.web.ports).toEqual([{ target: 80, published: 8080, host_ip: "192.168.1.20", protocol: "tcp" }, { target: 443, published: 8443, host_ip: "127.0.0.1", protocol: "tcp" }]);
+    expect(services.web.restart).toBe("on-failure");
+    expect(services.web.healthcheck).toBeUndefined();
     const keys = report.services[0].keys.map((k) => `${k.key} ${k.status}`);
     expect(keys).toEqual(["image mapped", "ports[0] mapped", "ports[1] changed", "restart changed", "healthcheck changed"]);
   });
@@ -101,15 +101,15 @@ describe("service syntax", () => {
     expect(services.shop.ingress).toBeUndefined();
     const shop = report.services.find((s) => s.name === "shop")?.keys.find((k) => k.key === "labels.traefik.http.routers.shop.rule");
     expect(shop).toEqual({ key: "labels.traefik.http.routers.shop.rule", status: "refused", note: "shop.example.org is not inside the zone miravaz.com" });
-    expect(loadStack({ stack: "homelab", projectDir: dir }).model.services.find((s) => s.key === "wiki")?.ingress).toEqual({ hostname: "wiki.miravaz.com", port: 3000, public: false, scheme: "http" });
+    expect(loadStack({ stack: "homelab", projectDir: dir }).model.services.find((s) => s.key === "wiki")?.ingress).toEqual({ hostname: "wiki.miravaz.com", aliases: [], port: 3000, public: false, scheme: "http" });
   });
 });
 
 describe("ports and hosts of an existing stack", () => {
   it("reports the right compose port when an earlier one was refused and a later one clashes", () => {
-    const compose = "services:\n  a:\n    image: nginx:1.27\n    ports: ['9000-9001:9000-9001', '8000:80', '8002:81']\n";
+    const compose = "services:\n  web:\n    image: nginx:1.27\n    ports: ['9000-9001:9000-9001', '8000:80', '8002:81']\n";
     const { services, report } = importText(compose, "dev", "dev");
-    expect(services.a.ports).toEqual(["127.0.0.1:8002:81"]);
+    expect(services.web.ports).toEqual(["127.0.0.1:8002:81"]);
     expect(report.services[0].keys.filter((k) => k.key.startsWith("ports")).map((k) => [k.key, k.status])).toEqual([
       ["ports[0]", "refused"],
       ["ports[1]", "refused"],
@@ -122,7 +122,7 @@ describe("ports and hosts of an existing stack", () => {
     const dir = scratchProject();
     fs.writeFileSync(path.join(dir, "Pulumi.remote.yaml"), "config:\n  homelab:hosts:\n    server:\n      docker: ssh://deploy@server\n");
     fs.mkdirSync(path.join(dir, "app"));
-    fs.writeFileSync(path.join(dir, "app", "docker-compose.yml"), "services:\n  a:\n    image: nginx:1.27\n    volumes: ['./html:/usr/share/nginx/html:ro']\n");
+    fs.writeFileSync(path.join(dir, "app", "docker-compose.yml"), "services:\n  web:\n    image: nginx:1.27\n    volumes: ['./html:/usr/share/nginx/html:ro']\n");
     const { report, text } = importCompose({ files: [path.join(dir, "app", "docker-compose.yml")], stack: "remote", projectDir: dir, env: ENV });
     expect(report.services[0].keys.find((k) => k.key === "volumes[0]")).toEqual({
       key: "volumes[0]",
@@ -141,7 +141,7 @@ describe("secrets interpolated outside secret-looking variables", () => {
       path.join(dir, "docker-compose.yml"),
       [
         "services:",
-        "  a:",
+        "  web:",
         "    image: nginx:1.27",
         "    command: [\"serve\", \"--db-password\", \"${DB_PASSWORD}\"]",
         "    environment:",
@@ -156,7 +156,7 @@ describe("secrets interpolated outside secret-looking variables", () => {
     expect(text).not.toContain("s3cr3t-value");
     expect(text).not.toContain("hidden");
     expect(JSON.stringify(report)).not.toMatch(/s3cr3t-value|hidden/);
-    expect(report.secrets.paths).toEqual(["homelab:services.a.secretEnvironment.CONN"]);
+    expect(report.secrets.paths).toEqual(["homelab:services.web.secretEnvironment.CONN"]);
     const keys = report.services[0].keys;
     expect(keys.find((k) => k.key === "command" && k.status === "refused")?.note).toBe("holds the value of DB_PASSWORD, a secret: not written in plain text; pass it to the container through secretEnvironment and read it from there");
     expect(keys.find((k) => k.key === "labels" && k.status === "refused")?.note).toContain("a URL with credentials");

@@ -13,7 +13,7 @@ describe("secret names", () => {
     (name) => expect(isSecretName(name)).toBe(true),
   );
 
-  it.each(["LOG_LEVEL", "POSTGRES_PASSWORD_FILE", "TOKEN_URL", "PASSWORD_MIN_LENGTH", "AUTH_ENABLED", "OAUTH_CLIENT_ID", "PATH", "PASSPORT_NUMBER", "TZ"])(
+  it.each(["LOG_LEVEL", "POSTGRES_PASSWORD_FILE", "TOKEN_URL", "PASSWORD_MIN_LENGTH", "AUTH_ENABLED", "OAUTH_CLIENT_ID", "PATH", "PASSPORT_NUMBER", "TZ", "AWS_ACCESS_KEY_ID", "LANGFUSE_S3_EVENT_UPLOAD_ACCESS_KEY_ID"])(
     "%s is not a secret by its name",
     (name) => expect(isSecretName(name)).toBe(false),
   );

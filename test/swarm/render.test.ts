@@ -155,7 +155,7 @@ describe("provider model", () => {
 test("ghcr: the repository secret is written and the manager's provider carries the pull credentials", async () => {
   const text = editSwarm([
     [["homelab:features", "ghcr"], true],
-    [["homelab:github"], { owner: "pedromiravaz", ghcrPat: { secure: "v1:AAAA:BBBB" }, pullUser: "pedromiravaz", pullToken: { secure: "v1:CCCC:DDDD" } }],
+    [["homelab:github"], { owner: "pedromiravaz", ghcrPat: { secure: "v1:AAAAAAAAAAAAAAAA:BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB" }, pullUser: "pedromiravaz", pullToken: { secure: "v1:CCCCCCCCCCCCCCCC:DDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDD" } }],
     [["homelab:services", "commander", "repo"], "pedromiravaz/miravaz-commander"],
   ]);
   const e = await evaluateStack({ stack: SWARM_STACK, stackFileText: text, projectDir: SWARM_DIR });
