@@ -34,11 +34,22 @@ describe("scrapePlan", () => {
     expect(plan.skipped.find((s) => s.service === "remote")!.reason).toMatch(/host "other"/);
   });
 
-  it("always scrapes Prometheus and cAdvisor; node-exporter only when enabled", () => {
-    const off = scrapePlan([], scope).jobs.map((j) => j.address);
-    expect(off).toEqual(expect.arrayContaining(["prometheus:9090", "cadvisor:8080"]));
-    expect(off).not.toContain("node-exporter:9100");
-    expect(scrapePlan([], { ...scope, nodeExporter: true }).jobs.map((j) => j.address)).toContain("node-exporter:9100");
+  // Each platform container's own metrics port, as its upstream documents it.
+  const PLATFORM = [
+    { job: "prometheus", address: "prometheus:9090", path: "/metrics", kind: "platform" },
+    { job: "cadvisor", address: "cadvisor:8080", path: "/metrics", kind: "platform" },
+    { job: "jaeger", address: "jaeger:14269", path: "/metrics", kind: "platform" },
+    { job: "loki", address: "loki:3100", path: "/metrics", kind: "platform" },
+    { job: "grafana", address: "grafana:3000", path: "/metrics", kind: "platform" },
+    { job: "alloy", address: "alloy:12345", path: "/metrics", kind: "platform" },
+  ];
+
+  it("always scrapes every platform container; node-exporter only when enabled", () => {
+    expect(scrapePlan([], scope).jobs).toEqual(PLATFORM);
+    expect(scrapePlan([], { ...scope, nodeExporter: true }).jobs).toEqual([
+      ...PLATFORM,
+      { job: "node-exporter", address: "node-exporter:9100", path: "/metrics", kind: "platform" },
+    ]);
   });
 });
 
@@ -67,7 +78,15 @@ describe("alert rules", () => {
 
   it("has one ServiceDown per scrape job", () => {
     const down = all(rules(false)).filter((r) => r.alert === "ServiceDown");
-    expect(down.map((r) => r.expr).sort()).toEqual(plan.jobs.map((j) => `up{job="${j.job}"} == 0`).sort());
+    expect(down.map((r) => r.expr)).toEqual([
+      'up{job="api"} == 0',
+      'up{job="prometheus"} == 0',
+      'up{job="cadvisor"} == 0',
+      'up{job="jaeger"} == 0',
+      'up{job="loki"} == 0',
+      'up{job="grafana"} == 0',
+      'up{job="alloy"} == 0',
+    ]);
   });
 
   it("counts container restarts over 15 minutes from cAdvisor", () => {
