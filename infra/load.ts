@@ -103,6 +103,7 @@ function normalize(input: ConfigInput, cfg: RawConfig, problems: ConfigProblem[]
   const hosts: HostSpec[] = Object.entries(cfg.hosts ?? { local: {} }).map(([name, h]) => ({
     name,
     docker: h.docker,
+    ciDocker: h.ciDocker,
     sshOpts: h.sshOpts ?? [],
   }));
   const networks: NetworkSpec[] = Object.entries(cfg.networks ?? { "homelab-net": {} }).map(([name, n]) => ({

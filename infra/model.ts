@@ -10,6 +10,8 @@ export interface HostSpec {
   readonly name: string;
   /** Docker endpoint; undefined uses the workstation's own (DOCKER_HOST or the local socket). */
   readonly docker: string | undefined;
+  /** Docker endpoint CI uses instead of `docker` (see infra/endpoint.ts). */
+  readonly ciDocker: string | undefined;
   readonly sshOpts: readonly string[];
 }
 

@@ -42,10 +42,10 @@ describe("Check the Docker endpoints", () => {
   });
 
   /** Runs the step as GitHub would with `shell: node {0}`: the body as a script file, from the checkout. */
-  function check(stack: string, dockerHost: string | undefined): { status: number | null; stdout: string } {
+  function check(stack: string, dockerHost: string | undefined, mode: "ci" | "unset" = "ci"): { status: number | null; stdout: string } {
     const script = path.join(tempDir(), "guard.js");
     fs.writeFileSync(script, guards[0].step.run ?? "");
-    const r = spawnSync(process.execPath, [script], { cwd: ROOT, encoding: "utf8", env: env({ STACK: stack, DOCKER_HOST: dockerHost }) });
+    const r = spawnSync(process.execPath, [script], { cwd: ROOT, encoding: "utf8", env: env({ STACK: stack, DOCKER_HOST: dockerHost, HOMELAB_DOCKER_ENDPOINT: mode === "ci" ? "ci" : undefined }) });
     return { status: r.status, stdout: r.stdout + r.stderr };
   }
 
@@ -62,15 +62,20 @@ describe("Check the Docker endpoints", () => {
     expect(check("prod", undefined)).toEqual({ status: 0, stdout: "" });
   });
 
-  it("refuses endpoints that only exist on one machine: a local socket, homelab's named pipe", () => {
+  it("accepts the shipped homelab stack: its server has a ciDocker endpoint on the tailnet", () => {
+    expect(check("homelab", undefined)).toEqual({ status: 0, stdout: "" });
+  });
+
+  it("refuses endpoints that only exist on one machine: a local socket, homelab's named pipe outside CI mode", () => {
     const socket = check("dev", "unix:///var/run/docker.sock");
     expect(socket.status).toBe(1);
     expect(socket.stdout).toContain("host laptop uses unix:///var/run/docker.sock");
-    const pipe = check("homelab", "ssh://ci@server");
-    expect(pipe.status).toBe(1);
-    expect(pipe.stdout).toBe(
-      "::error::homelab: host server uses npipe:////./pipe/docker_engine, which only exists on that machine; give it an ssh:// endpoint the runner can reach over the tailnet\n",
-    );
+    const pipe = check("homelab", "ssh://ci@server", "unset");
+    expect(pipe).toEqual({
+      status: 1,
+      stdout:
+        "::error::homelab: host server uses npipe:////./pipe/docker_engine, which only exists on that machine; give it a ciDocker: ssh:// endpoint the runner can reach over the tailnet\n",
+    });
   });
 });
 

@@ -88,6 +88,8 @@ describe.each(workflowFiles())("%s", (file) => {
         passphrase: "${{ secrets.PULUMI_CONFIG_PASSPHRASE }}",
         backend: "${{ secrets.PULUMI_BACKEND_URL }}",
       });
+      // Hosts with a ciDocker endpoint are reached there (infra/endpoint.ts).
+      expect({ job: name, endpoint: job.env?.HOMELAB_DOCKER_ENDPOINT }).toEqual({ job: name, endpoint: "ci" });
       expect(job.env?.DOCKER_HOST).toMatch(/^\$\{\{ (vars\.DOCKER_HOST_[A-Z]+|matrix\.docker-host) \}\}$/);
       const guard = indexOf(job, (s) => s.name === "Check the Docker endpoints");
       const tailnet = indexOf(job, (s) => s.uses?.startsWith("tailscale/github-action@") ?? false);
