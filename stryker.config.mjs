@@ -13,8 +13,14 @@ export default {
   jest: {
     projectType: "custom",
     configFile: "jest.config.js",
-    ...(tests ? { config: { testMatch: tests.map((t) => `<rootDir>/${t}`) } } : {}),
+    config: {
+      // Types are the TypeScript checker's job here; compiling each test file without them is much faster.
+      transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json", isolatedModules: true }] },
+      ...(tests ? { testMatch: tests.map((t) => `<rootDir>/${t}`) } : {}),
+    },
   },
+  // The whole suite evaluates every shipped stack and starts the policy pack: minutes, not seconds.
+  dryRunTimeoutMinutes: 30,
   checkers: ["typescript"],
   tsconfigFile: "tsconfig.json",
   // Only the tests that cover a mutant run against it.
