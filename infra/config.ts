@@ -145,6 +145,11 @@ export const serviceSchema = z.strictObject({
 const hostSchema = z.strictObject({
   /** `unix:///var/run/docker.sock`, `ssh://user@host`, `npipe:////./pipe/docker_engine` or `tcp://...`. */
   docker: z.string().regex(/^(unix|ssh|npipe|tcp):\/\//, "must start with unix://, ssh://, npipe:// or tcp://").optional(),
+  /**
+   * Where CI reaches this host (`HOMELAB_DOCKER_ENDPOINT=ci`, set by the workflows), when `docker` only works
+   * on the machine itself. A runner reaches a host over the network only, hence ssh:// or tcp://.
+   */
+  ciDocker: z.string().regex(/^(ssh|tcp):\/\//, "must start with ssh:// or tcp:// (CI reaches the host over the network)").optional(),
   /** Extra ssh options, for example `["-o", "StrictHostKeyChecking=accept-new"]`. */
   sshOpts: z.array(z.string()).optional(),
   /** CPUs the host has: no container may ask for more (Docker refuses a cap above the host's count). */

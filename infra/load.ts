@@ -100,6 +100,7 @@ function normalize(input: ConfigInput, cfg: RawConfig, problems: ConfigProblem[]
       name,
       bindAddress: h.bindAddress ?? profile.defaultBindAddress,
       docker: h.docker,
+      ciDocker: h.ciDocker,
       sshOpts: h.sshOpts ?? [],
       cpus: h.cpus,
       memoryMb: hostMemory(input.file, name, h.memory, problems),

@@ -16,6 +16,8 @@ export interface HostSpec {
   readonly bindAddress: string;
   /** Docker endpoint; undefined uses the workstation's own (DOCKER_HOST or the local socket). */
   readonly docker: string | undefined;
+  /** Docker endpoint CI uses instead of `docker` (see infra/endpoint.ts). */
+  readonly ciDocker: string | undefined;
   readonly sshOpts: readonly string[];
   /** CPUs the host declares; undefined when not declared (no limit is checked). */
   readonly cpus: number | undefined;

@@ -8,6 +8,7 @@ import { DockerHost } from "../components/dockerHost";
 import { HomelabNetwork } from "../components/homelabNetwork";
 import { HomelabService } from "../components/homelabService";
 import { Watchtower } from "../components/watchtower";
+import { dockerEndpoint } from "./endpoint";
 import { buildGhcrSecrets, buildIngress } from "./ingress";
 import type { HomelabModel, Service } from "./model";
 import { buildMonitoring, monitoringHost } from "./monitoring";
@@ -68,7 +69,8 @@ export function networkKey(host: string, network: string): string {
   return `${host}/${network}`;
 }
 
-export function buildHomelab(model: HomelabModel): { outputs: HomelabOutputs; built: Built } {
+/** `env` picks the Docker endpoint each host is reached at (infra/endpoint.ts). */
+export function buildHomelab(model: HomelabModel, env: Readonly<Record<string, string | undefined>> = process.env): { outputs: HomelabOutputs; built: Built } {
   const platform = platformHost(model);
   const platformRuns = model.features.tunnel || model.features.monitoring || model.features.watchtower;
 
@@ -78,7 +80,7 @@ export function buildHomelab(model: HomelabModel): { outputs: HomelabOutputs; bu
     hosts.set(
       h.name,
       new DockerHost(h.name, {
-        docker: h.docker,
+        docker: dockerEndpoint(h, env),
         sshOpts: h.sshOpts,
         registries: pull ? [{ address: "ghcr.io", username: model.github!.pullUser!, password: model.github!.pullToken! }] : [],
       }),

@@ -10,17 +10,54 @@ const input = <T>(r: RecordedResource, key: string): T => r.inputs[key] as T;
 type Port = { internal: number; external?: number; ip?: string; protocol?: string };
 type NetRef = { name: string; aliases: string[] };
 
+/** The services each shipped stack file declares, with the image it names. */
+const SERVICES: Record<string, Record<string, string>> = {
+  dev: {
+    commander: "ghcr.io/pedromiravaz/miravaz-commander:sha-4f9c2e1",
+    sentinel: "ghcr.io/pedromiravaz/miravaz-sentinel:sha-8d21b7a",
+    worker: "ghcr.io/pedromiravaz/miravaz-commander:sha-4f9c2e1",
+    postgres: "postgres:16.4",
+    cache: "docker.dragonflydb.io/dragonflydb/dragonfly:v1.23.2",
+  },
+  homelab: {
+    commander: "ghcr.io/pedromiravaz/miravaz-commander:sha-4f9c2e1",
+    sentinel: "ghcr.io/pedromiravaz/miravaz-sentinel:sha-8d21b7a",
+  },
+  prod: {
+    commander: "ghcr.io/pedromiravaz/miravaz-commander:sha-4f9c2e1",
+    sentinel: "ghcr.io/pedromiravaz/miravaz-sentinel:sha-8d21b7a",
+    worker: "ghcr.io/pedromiravaz/miravaz-commander:sha-4f9c2e1",
+    postgres: "postgres:16.4",
+    cache: "docker.dragonflydb.io/dragonflydb/dragonfly:v1.23.2",
+  },
+};
+const MONITORING = ["jaeger", "prometheus", "grafana", "loki", "alloy", "cadvisor"];
+/** Every container each stack runs: its services, monitoring, and what the stack file switches on. */
+const CONTAINERS: Record<string, string[]> = {
+  dev: [...Object.keys(SERVICES.dev), ...MONITORING],
+  homelab: [...Object.keys(SERVICES.homelab), ...MONITORING, "watchtower", "cloudflared"],
+  prod: [...Object.keys(SERVICES.prod), ...MONITORING, "node-exporter", "cloudflared"],
+};
+/** Named volumes: the services' own, then monitoring's data. */
+const MONITORING_VOLUMES = ["prometheus-data", "loki-data", "alloy-data", "grafana-data"];
+const VOLUMES: Record<string, string[]> = {
+  dev: ["pgdata-dev", ...MONITORING_VOLUMES],
+  homelab: ["commander-data", ...MONITORING_VOLUMES],
+  prod: ["pgdata", ...MONITORING_VOLUMES],
+};
+const sorted = (xs: readonly unknown[]): string[] => xs.map(String).sort();
+
 describe.each(["dev", "homelab", "prod"])("%s stack", (stack) => {
   it("creates one image, one container and one component per configured service, parented to it", () => {
-    const { model, resources } = ev(stack);
-    for (const s of model.services) {
-      const component = named(resources, s.key);
+    const { resources } = ev(stack);
+    for (const [key, image] of Object.entries(SERVICES[stack])) {
+      const component = named(resources, key);
       expect(component.type).toBe("homelab:docker:Service");
-      for (const child of [`${s.key}-image`, `${s.key}-container`]) {
+      for (const child of [`${key}-image`, `${key}-container`]) {
         expect(named(resources, child).parent).toBe(component.urn);
       }
-      expect(input(named(resources, `${s.key}-container`), "name")).toBe(s.containerName);
-      expect(input(named(resources, `${s.key}-image`), "name")).toBe(s.image);
+      expect(input(named(resources, `${key}-container`), "name")).toBe(key);
+      expect(input(named(resources, `${key}-image`), "name")).toBe(image);
     }
   });
 
@@ -33,8 +70,14 @@ describe.each(["dev", "homelab", "prod"])("%s stack", (stack) => {
     }
   });
 
+  it("runs exactly the containers the stack file asks for", () => {
+    expect(sorted(ofType(ev(stack).resources, CONTAINER).map((c) => c.inputs.name))).toEqual(sorted(CONTAINERS[stack]));
+  });
+
   it("applies the secure container defaults", () => {
-    for (const c of ofType(ev(stack).resources, CONTAINER)) {
+    const containers = ofType(ev(stack).resources, CONTAINER);
+    expect(containers).toHaveLength(CONTAINERS[stack].length);
+    for (const c of containers) {
       expect(input(c, "privileged")).toBe(false);
       expect(input(c, "securityOpts")).toEqual(["no-new-privileges:true"]);
       expect(input(c, "logDriver")).toBe("json-file");
@@ -44,14 +87,19 @@ describe.each(["dev", "homelab", "prod"])("%s stack", (stack) => {
   });
 
   it("never publishes a port on all interfaces", () => {
-    for (const c of ofType(ev(stack).resources, CONTAINER)) {
-      for (const p of input<Port[]>(c, "ports") ?? []) expect(["0.0.0.0", "::", undefined]).not.toContain(p.ip);
-    }
+    const published = ofType(ev(stack).resources, CONTAINER).flatMap((c) => input<Port[]>(c, "ports") ?? []);
+    // What each stack file publishes: dev on loopback, homelab one port on the LAN address, prod nothing.
+    const expected: Record<string, string[]> = {
+      dev: ["127.0.0.1:16686", "127.0.0.1:8000", "127.0.0.1:8001", "127.0.0.1:9090", "127.0.0.1:3001"],
+      homelab: ["192.168.1.20:8001"],
+      prod: [],
+    };
+    expect(sorted(published.map((p) => `${p.ip}:${p.external}`))).toEqual(sorted(expected[stack]));
   });
 
   it("keeps every named volume through destroy", () => {
     const volumes = ofType(ev(stack).resources, VOLUME);
-    expect(volumes.length).toBeGreaterThan(0);
+    expect(sorted(volumes.map((v) => v.inputs.name))).toEqual(sorted(VOLUMES[stack]));
     for (const v of volumes) expect(v.options.retainOnDelete).toBe(true);
   });
 });
@@ -113,9 +161,9 @@ describe("homelab", () => {
   });
 
   it("puts every service on miravaz-net and opts it in to Watchtower", () => {
-    const { model, resources } = ev("homelab");
-    for (const s of model.services) {
-      const c = named(resources, `${s.key}-container`);
+    const { resources } = ev("homelab");
+    for (const key of ["commander", "sentinel"]) {
+      const c = named(resources, `${key}-container`);
       expect(input<NetRef[]>(c, "networksAdvanced").map((n) => n.name)).toEqual(["miravaz-net"]);
       expect(input<{ label: string; value: string }[]>(c, "labels")).toContainEqual({ label: "com.centurylinklabs.watchtower.enable", value: "true" });
     }
@@ -149,7 +197,9 @@ describe("prod", () => {
   });
 
   it("publishes no host port at all: the API is public only through the tunnel", () => {
-    for (const c of ofType(ev("prod").resources, CONTAINER)) expect(input<Port[]>(c, "ports") ?? []).toEqual([]);
+    const containers = ofType(ev("prod").resources, CONTAINER);
+    expect(containers).toHaveLength(CONTAINERS.prod.length);
+    for (const c of containers) expect(input<Port[]>(c, "ports") ?? []).toEqual([]);
   });
 
   it("keeps Postgres and the cache on the internal network only", () => {
@@ -200,7 +250,9 @@ describe("several hosts", () => {
 it("reads images by reference, never inventing the id a pull would produce", () => {
   const c = named(ev("prod").resources, "commander-container");
   expect(input(c, "image")).toBe("04da6b54-80e4-46f7-96ec-b56ff0331ba9");
-  expect(ofType(ev("prod").resources, IMAGE).every((i) => input(i, "keepLocally") === true)).toBe(true);
+  const images = ofType(ev("prod").resources, IMAGE);
+  expect(images).toHaveLength(CONTAINERS.prod.length);
+  for (const i of images) expect({ image: i.name, keepLocally: input(i, "keepLocally") }).toEqual({ image: i.name, keepLocally: true });
 });
 
 it("gives each host GHCR pull credentials only as a secret", () => {

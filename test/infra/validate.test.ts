@@ -71,6 +71,15 @@ describe("cross-field checks", () => {
     ]);
   });
 
+  it("refuses a specific address after an all-interfaces binding of the same port", () => {
+    expect(
+      problems("dev", [
+        [["homelab:services", "commander", "ports"], ["0.0.0.0:8000:8000"]],
+        [["homelab:services", "sentinel", "ports"], ["127.0.0.1:8000:8000"]],
+      ]),
+    ).toEqual(['Pulumi.dev.yaml: homelab:services.sentinel.ports[0]: host port 127.0.0.1:8000/tcp on host "laptop" is already bound by service "commander"']);
+  });
+
   it("treats all interfaces as overlapping every address", () => {
     expect(problems("dev", [[["homelab:services", "sentinel", "ports"], ["0.0.0.0:8000:8000"]]])).toHaveLength(1);
     expect(() => load("dev", editStack("dev", [[["homelab:services", "sentinel", "ports"], ["127.0.0.1:8000:8000/udp"]]]))).not.toThrow();

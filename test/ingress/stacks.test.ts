@@ -1,9 +1,9 @@
-import { CATCH_ALL_RULE, CLOUDFLARED_IMAGE } from "../../components/cloudflareTunnel";
-import { ROUTE_COMMENT } from "../../components/tunnelRoute";
+import { tunnelRoutesRequireAccess } from "../../policies/rules/tunnel-routes-require-access";
 import { SECRET_PLACEHOLDER } from "../../infra/context";
 import { ingressRoutes } from "../../infra/ingress";
 import { evaluateStack, SECRET_SIG, UNKNOWN, type Evaluation, type RecordedResource } from "../../infra/plan/evaluate";
 import { CONTAINER, DOCKER_PROVIDER, editStack, named, ofType, SHIPPED_STACKS } from "../support/stacks";
+import { runStack, type Wire } from "../policies/harness";
 
 const TUNNEL = "cloudflare:index/zeroTrustTunnelCloudflared:ZeroTrustTunnelCloudflared";
 const TUNNEL_CONFIG = "cloudflare:index/zeroTrustTunnelCloudflaredConfig:ZeroTrustTunnelCloudflaredConfig";
@@ -75,8 +75,8 @@ describe.each(["homelab", "prod"] as const)("%s: tunnel", (stack) => {
     expect(c.inputs.tunnelId).toBe(UNKNOWN);
     expect(c.dependencies).toContain(named(e.resources, "tunnel-cloudflared").urn);
     const rules = (c.inputs.config as { ingresses: Rule[] }).ingresses;
-    expect(rules[rules.length - 1]).toEqual(CATCH_ALL_RULE);
-    expect(rules[rules.length - 1].hostname).toBeUndefined();
+    // Cloudflare's documented catch-all: no hostname, answer 404.
+    expect(rules[rules.length - 1]).toEqual({ service: "http_status:404" });
     const routed = Object.fromEntries(rules.slice(0, -1).map((r) => [r.hostname, r.service]));
     expect(routed).toEqual(Object.fromEntries(Object.entries(EXPECTED[stack]).map(([h, [svc]]) => [h, svc])));
     expect(rules.slice(0, -1).every((r) => r.originRequest === undefined)).toBe(true);
@@ -97,7 +97,7 @@ describe.each(["homelab", "prod"] as const)("%s: tunnel", (stack) => {
         content: UNKNOWN,
         proxied: true,
         ttl: 1,
-        comment: isPublic ? ROUTE_COMMENT.public : ROUTE_COMMENT.protected,
+        comment: isPublic ? "homelab:tunnel-route:public" : "homelab:tunnel-route:protected",
       });
       expect(r.dependencies).toContain(tunnel.urn);
       expect(named(e.resources, r.parent!.split("::").pop()!).type).toBe("homelab:cloudflare:TunnelRoute");
@@ -130,8 +130,8 @@ describe.each(["homelab", "prod"] as const)("%s: tunnel", (stack) => {
     const c = named(e.resources, "tunnel-connector-container");
     expect(c.type).toBe(CONTAINER);
     expect(c.inputs.name).toBe("cloudflared");
-    expect(CLOUDFLARED_IMAGE).toMatch(/^cloudflare\/cloudflared:\d{4}\.\d+\.\d+$/);
-    expect(named(e.resources, "tunnel-connector-image").inputs.name).toBe(CLOUDFLARED_IMAGE);
+    // Pinned to a dated cloudflared release, never `latest`.
+    expect(named(e.resources, "tunnel-connector-image").inputs.name).toMatch(/^cloudflare\/cloudflared:20\d{2}\.\d+\.\d+$/);
     expect(c.inputs.command).toEqual(["tunnel", "--no-autoupdate", "--metrics", "0.0.0.0:2000", "run"]);
     expect(c.inputs.networksAdvanced).toEqual([{ name: e.model.defaultNetwork, aliases: ["cloudflared"] }]);
     expect(c.inputs.ports).toEqual([]);
@@ -218,7 +218,22 @@ describe("variations", () => {
   it("a hostname marked public gets no Access application; nothing else changes", async () => {
     const e = await evalEdit("homelab", [[["homelab:services", "sentinel", "ingress", "public"], true]]);
     expect(ofType(e.resources, ACCESS_APP).map((a) => a.inputs.domain).sort()).toEqual(["grafana.miravaz.com", "trace.miravaz.com"]);
-    expect(ofType(e.resources, DNS).find((r) => r.inputs.name === "sentinel.miravaz.com")!.inputs.comment).toBe(ROUTE_COMMENT.public);
+    expect(ofType(e.resources, DNS).find((r) => r.inputs.name === "sentinel.miravaz.com")!.inputs.comment).toBe("homelab:tunnel-route:public");
+  });
+
+  it("the policy pack flags every protected route of the shipped homelab stack once its Access applications are gone", () => {
+    const e = ev("homelab");
+    const withoutAccess = e.resources
+      .filter((r) => r.type !== ACCESS_APP)
+      .map((r) => ({ type: r.type, name: r.name, props: r.inputs as Wire }));
+    const flagged = runStack(tunnelRoutesRequireAccess, withoutAccess).map((v) => v.message).sort();
+    expect(flagged).toEqual([
+      "grafana.miravaz.com is routed through the tunnel without a Cloudflare Access application.",
+      "sentinel.miravaz.com is routed through the tunnel without a Cloudflare Access application.",
+      "trace.miravaz.com is routed through the tunnel without a Cloudflare Access application.",
+    ]);
+    // With the Access applications in place, nothing is flagged.
+    expect(runStack(tunnelRoutesRequireAccess, e.resources.map((r) => ({ type: r.type, name: r.name, props: r.inputs as Wire })))).toEqual([]);
   });
 
   it("public: false is the same as leaving it out: behind Access", async () => {

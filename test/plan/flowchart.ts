@@ -1,8 +1,8 @@
 /**
- * A strict reader for the mermaid flowcharts the plan writes: every line must
- * be one of the few forms of mermaid's flowchart syntax the renderer uses,
- * with quoted labels and safe ids. Anything else is reported, so a change that
- * would break GitHub's rendering fails here first.
+ * A strict reader for the mermaid flowcharts the plan writes, so tests can
+ * ask which nodes and edges a diagram has: every line must be one of the few
+ * forms the renderer uses, with quoted labels and safe ids. Whether mermaid
+ * accepts a diagram is judged by mermaid itself, in mermaid.render.test.ts.
  */
 
 export interface Flowchart {

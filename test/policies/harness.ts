@@ -23,6 +23,17 @@ export const T = {
     actionsSecret: "github:index/actionsSecret:ActionsSecret",
 } as const;
 
+/**
+ * The harness is synchronous: a rule that returned a promise would report
+ * after the test had already read an empty list, and pass vacuously. Every
+ * rule of the pack is synchronous, so a promise here is refused outright.
+ */
+function settled(result: unknown, name: string): void {
+    if (result !== undefined && typeof (result as { then?: unknown })?.then === "function") {
+        throw new Error(`policy ${name} returned a promise; this harness only runs synchronous rules`);
+    }
+}
+
 function wireProps(props: Wire): Record<string, unknown> {
     const json = JSON.parse(JSON.stringify(props)) as { [key: string]: JsonValue };
     return unknownCheckingProxy(deserializeWire(Struct.fromJavaScript(json)));
@@ -48,7 +59,7 @@ export function runResource(policy: Policy, type: string, props: Wire, config: o
         },
     };
     const validations = Array.isArray(p.validateResource) ? p.validateResource : p.validateResource ? [p.validateResource] : [];
-    for (const v of validations) void v(args, (m: string) => messages.push(m));
+    for (const v of validations) settled(v(args, (m: string) => messages.push(m)), policy.name);
     return messages;
 }
 
@@ -80,8 +91,9 @@ export function runStack(policy: Policy, inputs: readonly StackInput[], config: 
         resources[n].propertyDependencies = Object.fromEntries(Object.entries(i.propertyDependencies ?? {}).map(([k, v]) => [k, v.map((d) => byName.get(d)!)]));
     });
     const out: { message: string; urn?: string }[] = [];
-    void p.validateStack({ resources, stackTags: new Map(), getConfig: <C extends object>() => config as C, notApplicable: (r?: string): never => { throw new Error(r); } },
+    const result = p.validateStack({ resources, stackTags: new Map(), getConfig: <C extends object>() => config as C, notApplicable: (r?: string): never => { throw new Error(r); } },
         (message: string, urn?: string) => out.push({ message, urn }));
+    settled(result, policy.name);
     return out;
 }
 
@@ -106,12 +118,14 @@ export function compliantContainer(): Wire {
 export const withProps = (base: Wire, patch: Wire): Wire => ({ ...base, ...patch });
 
 export type Case = readonly [label: string, patch: Wire];
+/** A must-fail case and the one violation message it must produce, so a test knows which check fired. */
+export type FailCase = readonly [label: string, patch: Wire, fired: string];
 
 /** Declares must-fail and must-pass cases, each one property away from `base`. */
-export function describeCases(policy: Policy, type: string, base: () => Wire, cases: { fail: readonly Case[]; pass: readonly Case[] }, config: object = {}): void {
+export function describeCases(policy: Policy, type: string, base: () => Wire, cases: { fail: readonly FailCase[]; pass: readonly Case[] }, config: object = {}): void {
     test("baseline passes", () => expect(runResource(policy, type, base(), config)).toEqual([]));
-    test.each(cases.fail.map((c) => [c[0], c[1]] as const))("fails: %s", (_label, patch) => {
-        expect(runResource(policy, type, withProps(base(), patch), config).length).toBeGreaterThan(0);
+    test.each(cases.fail.map((c) => [c[0], c[1], c[2]] as const))("fails: %s", (_label, patch, fired) => {
+        expect(runResource(policy, type, withProps(base(), patch), config)).toEqual([fired]);
     });
     test.each(cases.pass.map((c) => [c[0], c[1]] as const))("passes: %s", (_label, patch) => {
         expect(runResource(policy, type, withProps(base(), patch), config)).toEqual([]);

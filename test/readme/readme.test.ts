@@ -124,6 +124,8 @@ describe("stack configuration reference", () => {
   });
 
   it("documents every leaf key of the config schema", () => {
+    // Keys a user writes in every shipped stack: the walk over the schema must reach them.
+    expect(leaves.map(show)).toEqual(expect.arrayContaining(["homelab:services.*.image", "homelab:services.*.ports", "homelab:hosts.*.docker", "homelab:monitoring.retentionDays"]));
     const covered = (leaf: KeyPath): boolean =>
       documented.some((d) => same(d.path, leaf) || (startsWith(leaf, d.path) && leaf.slice(d.path.length).every((s) => rowNames(d.row).has(s))));
     expect(leaves.filter((l) => !covered(l)).map(show)).toEqual([]);
@@ -189,6 +191,7 @@ describe("policy pack", () => {
       }
       return undefined;
     };
+    expect(stacks).toEqual(["dev", "homelab", "prod"]);
     for (const stack of stacks) {
       const config = JSON.parse(fs.readFileSync(path.join(CONFIG_DIR, `${stack}.json`), "utf8")) as Record<string, unknown>;
       const column = rules.header.indexOf(stack);
@@ -322,11 +325,13 @@ describe("layout table", () => {
   const paths = layout.rows.flatMap((r) => codeSpans(r[0]));
 
   it("names only paths that exist", () => {
+    expect(paths).toEqual(expect.arrayContaining(["Pulumi.yaml", "infra/index.ts", "infra/validate.ts", "infra/stackfile.ts"]));
     expect(paths.filter((p) => !p.includes("<") && !fs.existsSync(path.join(ROOT, p)))).toEqual([]);
   });
 
   it("names every test folder", () => {
     const folders = fs.readdirSync(path.join(ROOT, "test"), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => `test/${d.name}/`);
+    expect(folders).toEqual(expect.arrayContaining(["test/policies/", "test/workflows/", "test/readme/"]));
     expect(folders.filter((f) => !paths.includes(f))).toEqual([]);
   });
 });

@@ -221,6 +221,46 @@ describe("writeFileAtomic", () => {
     }
   });
 
+  /** Real fs, except that each write(2) takes at most `cap(call)` bytes, as a pipe, NFS or a full disk may. */
+  const shortWriting = (cap: (call: number) => number): AtomicWriteFs => {
+    let calls = 0;
+    return {
+      openSync: (f, flags, mode) => fs.openSync(f, flags, mode),
+      writeSync: (fd, b, o, l) => fs.writeSync(fd, b, o, Math.min(l, cap(calls++))),
+      fsyncSync: (fd) => fs.fsyncSync(fd),
+      closeSync: (fd) => fs.closeSync(fd),
+      renameSync: (a, b) => fs.renameSync(a, b),
+      unlinkSync: (f) => fs.unlinkSync(f),
+      statSync: (f) => fs.statSync(f),
+    };
+  };
+
+  it("writes the whole text when the filesystem accepts a few bytes per write", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "homelab-atomic-"));
+    try {
+      const file = path.join(dir, "Pulumi.dev.yaml");
+      fs.writeFileSync(file, "old\n");
+      writeFileAtomic(file, "config:\n  homelab:release: v1.2.3 # née\n", shortWriting(() => 5));
+      expect(fs.readFileSync(file, "utf8")).toBe("config:\n  homelab:release: v1.2.3 # née\n");
+      expect(listing(dir)).toEqual(["Pulumi.dev.yaml"]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("never renames a truncated file into place when the filesystem stops accepting bytes", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "homelab-atomic-"));
+    try {
+      const file = path.join(dir, "Pulumi.dev.yaml");
+      fs.writeFileSync(file, "original\n");
+      expect(() => writeFileAtomic(file, "replacement text\n", shortWriting((call) => (call === 0 ? 4 : 0)))).toThrow(/short write/);
+      expect(fs.readFileSync(file, "utf8")).toBe("original\n");
+      expect(listing(dir)).toEqual(["Pulumi.dev.yaml"]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it.each(["openSync", "writeSync", "fsyncSync", "closeSync", "renameSync"] as const)("leaves the original untouched when %s fails", (step) => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "homelab-atomic-"));
     try {

@@ -7,6 +7,7 @@ export const DIR = path.join(ROOT, ".github", "workflows");
 
 export interface Step {
   name?: string;
+  "timeout-minutes"?: number;
   id?: string;
   uses?: string;
   run?: string;
@@ -18,6 +19,7 @@ export interface Step {
 }
 export interface Job {
   name?: string;
+  "timeout-minutes"?: number;
   "runs-on": string;
   needs?: string | string[];
   if?: string;

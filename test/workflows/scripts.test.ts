@@ -37,15 +37,16 @@ describe("Check the Docker endpoints", () => {
 
   it("is the same step in every job that runs Pulumi", () => {
     expect(guards.map((g) => g.file)).toEqual(["deploy.yml", "drift.yml", "preview.yml"]);
-    for (const g of guards) expect(g.step).toEqual(guards[0].step);
+    // The same check everywhere; only deploy.yml bounds it with a step timeout.
+    for (const g of guards) expect({ ...g.step, "timeout-minutes": undefined }).toEqual({ ...guards[0].step, "timeout-minutes": undefined });
     expect(guards[0].step.shell).toBe("node {0}");
   });
 
   /** Runs the step as GitHub would with `shell: node {0}`: the body as a script file, from the checkout. */
-  function check(stack: string, dockerHost: string | undefined): { status: number | null; stdout: string } {
+  function check(stack: string, dockerHost: string | undefined, mode: "ci" | "unset" = "ci"): { status: number | null; stdout: string } {
     const script = path.join(tempDir(), "guard.js");
     fs.writeFileSync(script, guards[0].step.run ?? "");
-    const r = spawnSync(process.execPath, [script], { cwd: ROOT, encoding: "utf8", env: env({ STACK: stack, DOCKER_HOST: dockerHost }) });
+    const r = spawnSync(process.execPath, [script], { cwd: ROOT, encoding: "utf8", env: env({ STACK: stack, DOCKER_HOST: dockerHost, HOMELAB_DOCKER_ENDPOINT: mode === "ci" ? "ci" : undefined }) });
     return { status: r.status, stdout: r.stdout + r.stderr };
   }
 
@@ -62,15 +63,20 @@ describe("Check the Docker endpoints", () => {
     expect(check("prod", undefined)).toEqual({ status: 0, stdout: "" });
   });
 
-  it("refuses endpoints that only exist on one machine: a local socket, homelab's named pipe", () => {
+  it("accepts the shipped homelab stack: its server has a ciDocker endpoint on the tailnet", () => {
+    expect(check("homelab", undefined)).toEqual({ status: 0, stdout: "" });
+  });
+
+  it("refuses endpoints that only exist on one machine: a local socket, homelab's named pipe outside CI mode", () => {
     const socket = check("dev", "unix:///var/run/docker.sock");
     expect(socket.status).toBe(1);
     expect(socket.stdout).toContain("host laptop uses unix:///var/run/docker.sock");
-    const pipe = check("homelab", "ssh://ci@server");
-    expect(pipe.status).toBe(1);
-    expect(pipe.stdout).toBe(
-      "::error::homelab: host server uses npipe:////./pipe/docker_engine, which only exists on that machine; give it an ssh:// endpoint the runner can reach over the tailnet\n",
-    );
+    const pipe = check("homelab", "ssh://ci@server", "unset");
+    expect(pipe).toEqual({
+      status: 1,
+      stdout:
+        "::error::homelab: host server uses npipe:////./pipe/docker_engine, which only exists on that machine; give it a ciDocker: ssh:// endpoint the runner can reach over the tailnet\n",
+    });
   });
 });
 
@@ -99,8 +105,15 @@ describe("promote.yml's Promote step", () => {
     const r = runStep({ FROM: "dev", TO: "homelab", SERVICES: "a,b; rm -rf /", FORCE: "true" }, 0);
     expect(r.status).toBe(0);
     expect(r.args).toEqual(["run", "--silent", "promote", "--", "--from", "dev", "--to", "homelab", "--services", "a,b; rm -rf /", "--force"]);
-    expect(r.output).toBe("summary<<PROMOTE_EOF\npromote output line\nPROMOTE_EOF\n");
+    const [open, value, close, end] = r.output.split("\n");
+    expect(open).toMatch(/^summary<<EOF_[0-9a-f]{32}$/);
+    expect({ value, close, end }).toEqual({ value: "promote output line", close: open.slice("summary<<".length), end: "" });
     expect(r.summary).toBe("promote output line\n");
+  });
+
+  it("uses a new delimiter on every run, so no output line can close the value", () => {
+    const delimiter = (): string => runStep({ FROM: "dev", TO: "homelab", SERVICES: "", FORCE: "false" }, 0).output.split("\n")[0];
+    expect(delimiter()).not.toBe(delimiter());
   });
 
   it("leaves out empty services and an unset force", () => {
@@ -256,17 +269,29 @@ describe("preview-comment.yml's script", () => {
     const r = await comment("## Plan: `dev`\n\nPASS\n", { "pulls.list": [openPr], "issues.listComments": [] });
     expect(r.calls[0]).toEqual({ method: "pulls.list", args: { ...repo, state: "open", head: "forker:feature/x", per_page: 100 } });
     expect(r.writes()).toEqual([
-      { method: "issues.createComment", args: { ...repo, issue_number: 7, body: `${MARKER}\n## Plan: \`dev\`\n\nPASS\n\n<sub>Offline plan of 0123456, from [this run](https://github.com/run/1).</sub>` } },
+      {
+        method: "issues.createComment",
+        args: {
+          ...repo,
+          issue_number: 7,
+          body:
+            `${MARKER}\n## Plan: \`dev\`\n\nPASS\n\n<sub>Offline plan of 0123456, from [this run](https://github.com/run/1). ` +
+            "It was produced by this pull request's own code and workflow files, \nso it is not a verified check: " +
+            "the pull request's `check` status and the plan gate of `deploy.yml` on main are.</sub>",
+        },
+      },
     ]);
   });
 
   it("updates its own comment instead of adding another, and leaves a person's comment alone", async () => {
     const comments = [
-      { id: 1, user: { type: "User" }, body: `${MARKER}\nquoted by a person` },
-      { id: 2, user: { type: "Bot" }, body: `${MARKER}\nold plan` },
+      { id: 1, user: { login: "forker", type: "User" }, body: `${MARKER}\nquoted by a person` },
+      // Another app's bot (a fork's GitHub App, say) copying the marker is not this workflow.
+      { id: 2, user: { login: "someone-elses-app[bot]", type: "Bot" }, body: `${MARKER}\nforged plan` },
+      { id: 3, user: { login: "github-actions[bot]", type: "Bot" }, body: `${MARKER}\nold plan` },
     ];
     const r = await comment("new plan", { "pulls.list": [openPr], "issues.listComments": comments });
-    expect(r.writes().map((c) => [c.method, c.args.comment_id])).toEqual([["issues.updateComment", 2]]);
+    expect(r.writes().map((c) => [c.method, c.args.comment_id])).toEqual([["issues.updateComment", 3]]);
     expect(String(r.writes()[0].args.body)).toContain("new plan");
   });
 

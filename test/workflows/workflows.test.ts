@@ -28,6 +28,9 @@ const DOCKER_JOBS: Record<string, string[]> = {
   "promote.yml": [],
 };
 
+/** pulumi/actions v6.6.1: `git rev-parse v6.6.1^{commit}` in github.com/pulumi/actions. */
+const PULUMI_ACTIONS = "pulumi/actions@8582a9e8cc630786854029b4e09281acd6794b58";
+
 const allSteps = (wf: Workflow) => Object.values(wf.jobs).flatMap((j) => j.steps);
 // Any use of the secrets context: `secrets.X`, `secrets['X']`, `toJSON(secrets)`.
 const mentionsSecret = (value: unknown): boolean => /\$\{\{[^}]*\bsecrets\b/.test(JSON.stringify(value));
@@ -68,10 +71,14 @@ describe.each(workflowFiles())("%s", (file) => {
     expect(actual).toEqual(EXPECTED_PERMISSIONS[file]);
   });
 
-  it("pins every action to a version or a commit", () => {
+  it("pins every action by full commit SHA, with the release it is in a comment", () => {
     const uses = allSteps(wf).flatMap((s) => (s.uses === undefined ? [] : [s.uses]));
     expect(uses.length).toBeGreaterThan(0);
-    for (const u of uses) expect(u).toMatch(/^[\w.-]+\/[\w./-]+@(v\d+(\.\d+){0,2}|[0-9a-f]{40})$/);
+    // A tag can be moved to other code; a commit cannot.
+    for (const u of uses) expect(u).toMatch(/^[\w.-]+\/[\w./-]+@[0-9a-f]{40}$/);
+    const lines = text(file).split("\n").filter((l) => /^\s*(- )?uses:/.test(l));
+    expect(lines).toHaveLength(uses.length);
+    for (const l of lines) expect(l).toMatch(/uses: [\w.-]+\/[\w./-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
   });
 
   it("names a concurrency group", () => {
@@ -88,6 +95,8 @@ describe.each(workflowFiles())("%s", (file) => {
         passphrase: "${{ secrets.PULUMI_CONFIG_PASSPHRASE }}",
         backend: "${{ secrets.PULUMI_BACKEND_URL }}",
       });
+      // Hosts with a ciDocker endpoint are reached there (infra/endpoint.ts).
+      expect({ job: name, endpoint: job.env?.HOMELAB_DOCKER_ENDPOINT }).toEqual({ job: name, endpoint: "ci" });
       expect(job.env?.DOCKER_HOST).toMatch(/^\$\{\{ (vars\.DOCKER_HOST_[A-Z]+|matrix\.docker-host) \}\}$/);
       const guard = indexOf(job, (s) => s.name === "Check the Docker endpoints");
       const tailnet = indexOf(job, (s) => s.uses?.startsWith("tailscale/github-action@") ?? false);
@@ -95,7 +104,7 @@ describe.each(workflowFiles())("%s", (file) => {
       expect({ job: name, guard: guard >= 0, order: guard < tailnet && tailnet < ssh && ssh < pulumi }).toEqual({ job: name, guard: true, order: true });
       expect(job.steps[tailnet].with).toEqual({ "oauth-client-id": "${{ secrets.TS_OAUTH_CLIENT_ID }}", "oauth-secret": "${{ secrets.TS_OAUTH_SECRET }}", tags: "tag:ci" });
       expect(job.steps[ssh].env).toEqual({ DOCKER_SSH_KEY: "${{ secrets.DOCKER_SSH_KEY }}", SSH_KNOWN_HOSTS: "${{ vars.SSH_KNOWN_HOSTS }}" });
-      expect(job.steps[pulumi].uses).toBe("pulumi/actions@v6");
+      expect(job.steps[pulumi].uses).toBe(PULUMI_ACTIONS);
       expect(job.steps[pulumi].with?.["cloud-url"]).toBe("${{ secrets.PULUMI_BACKEND_URL }}");
     }
   });
@@ -186,6 +195,22 @@ describe("deploy.yml", () => {
     expect(wf.concurrency).toEqual({ group: `deploy-${first}`, "cancel-in-progress": false });
   });
 
+  it("deploys only from main, even when started by hand on another branch", () => {
+    expect(wf.jobs.gate.if).toBe("${{ github.ref == 'refs/heads/main' }}");
+    expect(wf.jobs.up.if).toBe("${{ github.ref == 'refs/heads/main' }}");
+  });
+
+  it("never times out during pulumi up: only the steps before it have timeouts", () => {
+    const up = wf.jobs.up;
+    expect(up["timeout-minutes"]).toBeUndefined();
+    const pulumi = indexOf(up, (s) => s.uses === PULUMI_ACTIONS);
+    expect(pulumi).toBe(up.steps.length - 1);
+    expect(up.steps[pulumi]["timeout-minutes"]).toBeUndefined();
+    const before = up.steps.slice(0, pulumi).map((s) => s["timeout-minutes"]);
+    expect(before).toHaveLength(6);
+    for (const t of before) expect(t).toBeGreaterThan(0);
+  });
+
   it("gates on the offline plan, then brings up the first stack of the promotion order with its policies", () => {
     expect(wf.env).toEqual({ STACK: first });
     expect(runs(wf.jobs.gate)).toContain('npm run plan -- --stack "$STACK"');
@@ -224,10 +249,13 @@ describe("promote.yml", () => {
     expect(step.shell).toBe("bash");
     expect(step.env).toEqual({ FROM: "${{ inputs.from }}", TO: "${{ inputs.to }}", SERVICES: "${{ inputs.services }}", FORCE: "${{ inputs.force }}" });
     expect(step.run).not.toContain("${{");
+    // Install scripts run with no token in .git/config; the pull request action pushes with its own.
+    expect(using(job, "actions/checkout")[0].with).toEqual({ "persist-credentials": false });
     const [pr] = using(job, "peter-evans/create-pull-request");
     expect(job.steps.indexOf(pr)).toBeGreaterThan(job.steps.indexOf(step));
     expect(pr.with).toMatchObject({
       token: "${{ secrets.PROMOTE_TOKEN || github.token }}",
+      "branch-token": "${{ secrets.PROMOTE_TOKEN || github.token }}",
       "add-paths": "Pulumi.${{ inputs.to }}.yaml",
       branch: "promote/${{ inputs.from }}-to-${{ inputs.to }}",
     });

@@ -6,8 +6,8 @@ const base = () => ({ repository: "homelab", secretName: "CLOUDFLARE_API_TOKEN",
 describe("actions-secret-from-secret", () => {
     describeCases(actionsSecretFromSecret, T.actionsSecret, base, {
         fail: [
-            ["plaintextValue plain string", { plaintextValue: "s3cr3t" }],
-            ["value plain string", { plaintextValue: undefined, value: "s3cr3t" }],
+            ["plaintextValue plain string", { plaintextValue: "s3cr3t" }, "plaintextValue is a plain (non-secret) value."],
+            ["value plain string", { plaintextValue: undefined, value: "s3cr3t" }, "value is a plain (non-secret) value."],
         ],
         pass: [
             ["value as secret", { plaintextValue: undefined, value: secret("s3cr3t") }],

@@ -4,11 +4,11 @@ import { compliantContainer, describeCases, T, UNKNOWN_VALUE } from "../harness"
 describe("no-host-namespaces", () => {
     describeCases(noHostNamespaces, T.container, compliantContainer, {
         fail: [
-            ["pidMode host", { pidMode: "host" }],
-            ["ipcMode host", { ipcMode: "host" }],
-            ["usernsMode host", { usernsMode: "host" }],
-            ["cgroupnsMode host", { cgroupnsMode: "host" }],
-            ["cgroupParent set", { cgroupParent: "nat-docker" }],
+            ["pidMode host", { pidMode: "host" }, 'pidMode: "host" shares the host PID namespace.'],
+            ["ipcMode host", { ipcMode: "host" }, 'ipcMode: "host" shares the host IPC namespace.'],
+            ["usernsMode host", { usernsMode: "host" }, 'usernsMode: "host" shares the host user namespace.'],
+            ["cgroupnsMode host", { cgroupnsMode: "host" }, 'cgroupnsMode: "host" shares the host cgroup namespace.'],
+            ["cgroupParent set", { cgroupParent: "nat-docker" }, `cgroupParent "nat-docker" moves the container out of Docker's cgroup.`],
         ],
         pass: [
             ["ipcMode private", { ipcMode: "private" }],

@@ -6,17 +6,17 @@ const port = (ip?: string) => ({ ports: [{ internal: 8080, external: 8080, ...(i
 describe("no-public-ports (default config)", () => {
     describeCases(noPublicPorts, T.container, compliantContainer, {
         fail: [
-            ["omitted ip (provider default 0.0.0.0)", port()],
-            ["0.0.0.0", port("0.0.0.0")],
-            ["::", port("::")],
-            ["[::]", port("[::]")],
-            ["*", port("*")],
-            ["public IPv4", port("203.0.113.7")],
-            ["RFC1918 without allowPrivate", port("192.168.1.20")],
-            ["Tailscale without allowTailscale", port("100.100.1.2")],
-            ["ULA without allowPrivate", port("fd12::1")],
-            ["publishAllPorts", { publishAllPorts: true }],
-            ["networkMode host", { networkMode: "host" }],
+            ["omitted ip (provider default 0.0.0.0)", port(), "port 8080 (host 8080) is published with no host ip (all interfaces), which is every interface."],
+            ["0.0.0.0", port("0.0.0.0"), "port 8080 (host 8080) is published with host ip 0.0.0.0, which is every interface."],
+            ["::", port("::"), "port 8080 (host 8080) is published with host ip ::, which is every interface."],
+            ["[::]", port("[::]"), "port 8080 (host 8080) is published with host ip [::], which is every interface."],
+            ["*", port("*"), "port 8080 (host 8080) is published with host ip *, which is every interface."],
+            ["public IPv4", port("203.0.113.7"), "port 8080 (host 8080) is published with host ip 203.0.113.7, which is a public address."],
+            ["RFC1918 without allowPrivate", port("192.168.1.20"), "port 8080 (host 8080) is published with host ip 192.168.1.20, which is a private address."],
+            ["Tailscale without allowTailscale", port("100.100.1.2"), "port 8080 (host 8080) is published with host ip 100.100.1.2, which is a tailscale address."],
+            ["ULA without allowPrivate", port("fd12::1"), "port 8080 (host 8080) is published with host ip fd12::1, which is a private address."],
+            ["publishAllPorts", { publishAllPorts: true }, "publishAllPorts publishes every exposed port on all host interfaces."],
+            ["networkMode host", { networkMode: "host" }, 'networkMode "host" exposes every listening port on all host interfaces.'],
         ],
         pass: [
             ["127.0.0.1", port("127.0.0.1")],
@@ -40,15 +40,15 @@ describe("no-public-ports with config", () => {
         expect(run("10.0.0.2", lan)).toEqual([]);
         expect(run("fd00::5", lan)).toEqual([]);
     });
-    test("allowPrivate does not admit Tailscale", () => expect(run("100.64.0.1", lan)).toHaveLength(1));
+    test("allowPrivate does not admit Tailscale", () => expect(run("100.64.0.1", lan)).toEqual(["port 8080 (host 8080) is published with host ip 100.64.0.1, which is a tailscale address."]));
     test("allowTailscale admits 100.64/10 and fd7a:115c:a1e0::/48", () => {
         expect(run("100.127.255.254", tail)).toEqual([]);
         expect(run("fd7a:115c:a1e0::1", tail)).toEqual([]);
     });
     test("allowTailscale does not admit 100.128.0.1 or other fd00::/8", () => {
-        expect(run("100.128.0.1", tail)).toHaveLength(1);
-        expect(run("fd7a:115c:a1e1::1", tail)).toHaveLength(1);
+        expect(run("100.128.0.1", tail)).toEqual(["port 8080 (host 8080) is published with host ip 100.128.0.1, which is a public address."]);
+        expect(run("fd7a:115c:a1e1::1", tail)).toEqual(["port 8080 (host 8080) is published with host ip fd7a:115c:a1e1::1, which is a private address."]);
     });
     test("allowedAddresses admits an exact address", () => expect(run("203.0.113.7", lan)).toEqual([]));
-    test("0.0.0.0 fails whatever the config", () => expect(run("0.0.0.0", { allowPrivate: true, allowTailscale: true, allowedAddresses: [] })).toHaveLength(1));
+    test("0.0.0.0 fails whatever the config", () => expect(run("0.0.0.0", { allowPrivate: true, allowTailscale: true, allowedAddresses: [] })).toEqual(["port 8080 (host 8080) is published with host ip 0.0.0.0, which is every interface."]));
 });

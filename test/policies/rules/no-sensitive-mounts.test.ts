@@ -7,19 +7,22 @@ const container = (patch: Wire): StackInput => ({
 });
 const vol = (hostPath: string, readOnly?: boolean) => ({ volumes: [{ hostPath, containerPath: "/x", ...(readOnly === undefined ? {} : { readOnly }) }] });
 const run = (ref: string, patch: Wire, config: object = {}) => runStack(noSensitiveMounts, [image(ref), container(patch)], config);
+const URN = "urn:pulumi:test::homelab::docker:index/container:Container::c";
+/** The one violation expected, on the container. */
+const only = (message: string) => [{ message, urn: URN }];
 
 describe("no-sensitive-mounts", () => {
     test("baseline (named volume) passes", () => expect(run("nginx:1.27", {})).toEqual([]));
     test.each([
-        ["docker socket", vol("/var/run/docker.sock", true)],
-        ["/run/docker.sock", vol("/run/docker.sock")],
-        ["/etc", vol("/etc")],
-        ["/etc/passwd (child)", vol("/etc/passwd", true)],
-        ["/var (parent of the socket)", vol("/var")],
-        ["/ root", vol("/")],
-        ["/proc via mounts", { mounts: [{ type: "bind", source: "/proc", target: "/host/proc", readOnly: true }] }],
-        ["trailing slash", vol("/sys/")],
-    ])("fails for a non-allow-listed image: %s", (_l, patch) => expect(run("nginx:1.27", patch)).toHaveLength(1));
+        ["docker socket", vol("/var/run/docker.sock", true), "c mounts /var/run/docker.sock (the Docker socket) but image nginx is not allow-listed."],
+        ["/run/docker.sock", vol("/run/docker.sock"), "c mounts /run/docker.sock (the Docker socket) but image nginx is not allow-listed."],
+        ["/etc", vol("/etc"), "c mounts /etc (sensitive host path /etc) but image nginx is not allow-listed."],
+        ["/etc/passwd (child)", vol("/etc/passwd", true), "c mounts /etc/passwd (sensitive host path /etc) but image nginx is not allow-listed."],
+        ["/var (parent of the socket)", vol("/var"), "c mounts /var (the Docker socket) but image nginx is not allow-listed."],
+        ["/ root", vol("/"), "c mounts / (sensitive host path /) but image nginx is not allow-listed."],
+        ["/proc via mounts", { mounts: [{ type: "bind", source: "/proc", target: "/host/proc", readOnly: true }] }, "c mounts /proc (sensitive host path /proc) but image nginx is not allow-listed."],
+        ["trailing slash", vol("/sys/"), "c mounts /sys/ (sensitive host path /sys) but image nginx is not allow-listed."],
+    ] as [string, Wire, string][])("fails for a non-allow-listed image: %s", (_l, patch, fired) => expect(run("nginx:1.27", patch)).toEqual(only(fired)));
     test.each([
         ["/srv/appdata", vol("/srv/appdata")],
         ["unknown hostPath", vol(UNKNOWN_VALUE)],
@@ -30,7 +33,9 @@ describe("no-sensitive-mounts", () => {
         expect(run("gcr.io/cadvisor/cadvisor:v0.49.1", vol("/sys", true))).toEqual([]);
     });
     test("allow-listed image mounting writable fails", () => {
-        expect(run("nickfedor/watchtower:1.21.0", vol("/var/run/docker.sock"))).toHaveLength(1);
+        expect(run("nickfedor/watchtower:1.21.0", vol("/var/run/docker.sock"))).toEqual(
+            only("c mounts /var/run/docker.sock (the Docker socket) writable; allow-listed images must mount it read-only."),
+        );
     });
     test("image resolved from a known container image string too", () => {
         const out = runStack(noSensitiveMounts, [{ type: T.container, name: "c", props: { ...compliantContainer(), image: "grafana/alloy:v1.5.0", ...vol("/var/run/docker.sock", true) } }]);
@@ -42,7 +47,11 @@ describe("no-sensitive-mounts", () => {
         expect(out[0].message).toContain("could not be determined");
     });
     test("config replaces the allow-list and adds paths", () => {
-        expect(run("nickfedor/watchtower:1.21.0", vol("/var/run/docker.sock", true), { allowedImages: [] })).toHaveLength(1);
-        expect(run("nginx:1.27", vol("/srv/secrets"), { extraSensitivePaths: ["/srv/secrets"] })).toHaveLength(1);
+        expect(run("nickfedor/watchtower:1.21.0", vol("/var/run/docker.sock", true), { allowedImages: [] })).toEqual(
+            only("c mounts /var/run/docker.sock (the Docker socket) but image nickfedor/watchtower is not allow-listed."),
+        );
+        expect(run("nginx:1.27", vol("/srv/secrets"), { extraSensitivePaths: ["/srv/secrets"] })).toEqual(
+            only("c mounts /srv/secrets (sensitive host path /srv/secrets) but image nginx is not allow-listed."),
+        );
     });
 });

@@ -6,12 +6,12 @@ const nnp = "no-new-privileges:true";
 describe("no-unconfined-profiles", () => {
     describeCases(noUnconfinedProfiles, T.container, compliantContainer, {
         fail: [
-            ["seccomp=unconfined", { securityOpts: [nnp, "seccomp=unconfined"] }],
-            ["seccomp:unconfined (older spelling)", { securityOpts: [nnp, "seccomp:unconfined"] }],
-            ["apparmor=unconfined", { securityOpts: [nnp, "apparmor=unconfined"] }],
-            ["label=disable", { securityOpts: [nnp, "label=disable"] }],
-            ["systempaths=unconfined", { securityOpts: [nnp, "systempaths=unconfined"] }],
-            ["known unconfined entry beside an unknown one", { securityOpts: [UNKNOWN_VALUE, "seccomp=unconfined"] }],
+            ["seccomp=unconfined", { securityOpts: [nnp, "seccomp=unconfined"] }, `securityOpts "seccomp=unconfined" turns off Docker's default seccomp profile (every system call allowed).`],
+            ["seccomp:unconfined (older spelling)", { securityOpts: [nnp, "seccomp:unconfined"] }, `securityOpts "seccomp:unconfined" turns off Docker's default seccomp profile (every system call allowed).`],
+            ["apparmor=unconfined", { securityOpts: [nnp, "apparmor=unconfined"] }, 'securityOpts "apparmor=unconfined" turns off the AppArmor profile.'],
+            ["label=disable", { securityOpts: [nnp, "label=disable"] }, 'securityOpts "label=disable" turns off SELinux labelling.'],
+            ["systempaths=unconfined", { securityOpts: [nnp, "systempaths=unconfined"] }, 'securityOpts "systempaths=unconfined" unmasks /proc and /sys paths Docker hides from containers.'],
+            ["known unconfined entry beside an unknown one", { securityOpts: [UNKNOWN_VALUE, "seccomp=unconfined"] }, `securityOpts "seccomp=unconfined" turns off Docker's default seccomp profile (every system call allowed).`],
         ],
         pass: [
             ["securityOpts omitted", { securityOpts: undefined }],

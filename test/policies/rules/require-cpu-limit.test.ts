@@ -3,7 +3,7 @@ import { compliantContainer, describeCases, T, UNKNOWN_VALUE } from "../harness"
 
 describe("require-cpu-limit", () => {
     describeCases(requireCpuLimit, T.container, compliantContainer, {
-        fail: [["cpus omitted", { cpus: undefined }], ["cpus 0", { cpus: "0" }]],
+        fail: [["cpus omitted", { cpus: undefined }, "no cpus, cpuQuota or cpuShares limit."], ["cpus 0", { cpus: "0" }, "no cpus, cpuQuota or cpuShares limit."]],
         pass: [["cpuShares instead", { cpus: undefined, cpuShares: 512 }], ["cpuQuota instead", { cpus: undefined, cpuQuota: 50000 }], ["cpus unknown", { cpus: UNKNOWN_VALUE }]],
     });
 });

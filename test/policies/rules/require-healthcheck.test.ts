@@ -4,9 +4,9 @@ import { compliantContainer, describeCases, T, UNKNOWN_VALUE } from "../harness"
 describe("require-healthcheck", () => {
     describeCases(requireHealthcheck, T.container, compliantContainer, {
         fail: [
-            ["healthcheck omitted", { healthcheck: undefined }],
-            ["tests empty", { healthcheck: { tests: [] } }],
-            ["tests NONE", { healthcheck: { tests: ["NONE"] } }],
+            ["healthcheck omitted", { healthcheck: undefined }, "no healthcheck.tests defined."],
+            ["tests empty", { healthcheck: { tests: [] } }, "no healthcheck.tests defined."],
+            ["tests NONE", { healthcheck: { tests: ["NONE"] } }, `healthcheck.tests ["NONE"] disables the image's healthcheck.`],
         ],
         pass: [
             ["image healthcheck label", { healthcheck: undefined, labels: [{ label: "homelab.healthcheck", value: "image" }] }],

@@ -4,10 +4,11 @@ import { compliantContainer, describeCases, T, UNKNOWN_VALUE } from "../harness"
 describe("require-homelab-network", () => {
     describeCases(requireHomelabNetwork, T.container, compliantContainer, {
         fail: [
-            ["networksAdvanced omitted", { networksAdvanced: undefined }],
-            ["networksAdvanced empty", { networksAdvanced: [] }],
-            ["networkMode host", { networkMode: "host" }],
-            ["networkMode none", { networkMode: "none" }],
+            ["networksAdvanced omitted", { networksAdvanced: undefined }, "no networksAdvanced: the container lands on Docker's default bridge."],
+            ["networksAdvanced empty", { networksAdvanced: [] }, "no networksAdvanced: the container lands on Docker's default bridge."],
+            ["networkMode bridge without networksAdvanced", { networkMode: "bridge", networksAdvanced: undefined }, "no networksAdvanced: the container lands on Docker's default bridge."],
+            ["networkMode host", { networkMode: "host" }, 'networkMode "host" is not a homelab network.'],
+            ["networkMode none", { networkMode: "none" }, 'networkMode "none" is not a homelab network.'],
         ],
         pass: [
             // What the engine hands the pack: the provider's Check fills networkMode "bridge" into every container.

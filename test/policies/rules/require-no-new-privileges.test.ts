@@ -4,10 +4,10 @@ import { compliantContainer, describeCases, T, UNKNOWN_VALUE } from "../harness"
 describe("require-no-new-privileges", () => {
     describeCases(requireNoNewPrivileges, T.container, compliantContainer, {
         fail: [
-            ["securityOpts omitted", { securityOpts: undefined }],
-            ["securityOpts empty", { securityOpts: [] }],
-            ["only apparmor", { securityOpts: ["apparmor=docker-default"] }],
-            ["no-new-privileges:false", { securityOpts: ["no-new-privileges:false"] }],
+            ["securityOpts omitted", { securityOpts: undefined }, "securityOpts does not contain no-new-privileges:true."],
+            ["securityOpts empty", { securityOpts: [] }, "securityOpts does not contain no-new-privileges:true."],
+            ["only apparmor", { securityOpts: ["apparmor=docker-default"] }, "securityOpts does not contain no-new-privileges:true."],
+            ["no-new-privileges:false", { securityOpts: ["no-new-privileges:false"] }, "securityOpts does not contain no-new-privileges:true."],
         ],
         pass: [
             ["bare flag", { securityOpts: ["no-new-privileges"] }],

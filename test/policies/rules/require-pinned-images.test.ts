@@ -7,10 +7,10 @@ const image = () => ({ name: "ghcr.io/home-assistant/home-assistant:2025.1.0", k
 describe("require-pinned-images on RemoteImage", () => {
     describeCases(requirePinnedImages, T.remoteImage, image, {
         fail: [
-            ["no tag", { name: "nginx" }],
-            ["latest", { name: "nginx:latest" }],
-            ["registry port, no tag", { name: "registry.local:5000/app" }],
-            ["not a reference", { name: "UPPER CASE" }],
+            ["no tag", { name: "nginx" }, '"nginx" has no tag, so Docker pulls :latest.'],
+            ["latest", { name: "nginx:latest" }, '"nginx:latest" uses the moving tag latest.'],
+            ["registry port, no tag", { name: "registry.local:5000/app" }, '"registry.local:5000/app" has no tag, so Docker pulls :latest.'],
+            ["not a reference", { name: "UPPER CASE" }, '"UPPER CASE" is not a valid image reference.'],
         ],
         pass: [
             ["tag", { name: "nginx:1.27.3" }],
@@ -21,17 +21,17 @@ describe("require-pinned-images on RemoteImage", () => {
     });
     test("requireDigest fails a tag-only reference and passes tag@digest", () => {
         const cfg = { requireDigest: true };
-        expect(runResource(requirePinnedImages, T.remoteImage, { name: "nginx:1.27.3" }, cfg)).toHaveLength(1);
+        expect(runResource(requirePinnedImages, T.remoteImage, { name: "nginx:1.27.3" }, cfg)).toEqual(['"nginx:1.27.3" has no @sha256 digest, which this stack requires.']);
         expect(runResource(requirePinnedImages, T.remoteImage, { name: `nginx:1.27.3@${DIGEST}` }, cfg)).toEqual([]);
     });
 });
 
 describe("require-pinned-images on Container image", () => {
     describeCases(requirePinnedImages, T.container, compliantContainer, {
-        fail: [["known string with latest", { image: "nginx:latest" }]],
+        fail: [["known string with latest", { image: "nginx:latest" }, '"nginx:latest" uses the moving tag latest.']],
         pass: [["image ID", { image: DIGEST }], ["unknown image ID", { image: UNKNOWN_VALUE }], ["pinned string", { image: "nginx:1.27.3" }]],
     });
     test("a RemoteImage-style reference on the container is checked too", () => {
-        expect(runResource(requirePinnedImages, T.container, withProps(compliantContainer(), { image: "nginx" }))).toHaveLength(1);
+        expect(runResource(requirePinnedImages, T.container, withProps(compliantContainer(), { image: "nginx" }))).toEqual(['"nginx" has no tag, so Docker pulls :latest.']);
     });
 });

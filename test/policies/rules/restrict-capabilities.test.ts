@@ -6,11 +6,11 @@ const why = { labels: [{ label: "homelab.capabilities.justification", value: "Wi
 describe("restrict-capabilities", () => {
     describeCases(restrictCapabilities, T.container, compliantContainer, {
         fail: [
-            ["adds without drops", { capabilities: { adds: ["CHOWN"] } }],
-            ["adds with partial drops", { capabilities: { adds: ["CHOWN"], drops: ["NET_RAW"] } }],
-            ["dangerous add without label", { capabilities: { adds: ["NET_ADMIN"], drops: ["ALL"] } }],
-            ["CAP_SYS_ADMIN spelling", { capabilities: { adds: ["cap_sys_admin"], drops: ["ALL"] } }],
-            ["adds ALL", { capabilities: { adds: ["ALL"], drops: ["ALL"] } }],
+            ["adds without drops", { capabilities: { adds: ["CHOWN"] } }, `capabilities.adds [CHOWN] without drops: ["ALL"] keeps Docker's default set too.`],
+            ["adds with partial drops", { capabilities: { adds: ["CHOWN"], drops: ["NET_RAW"] } }, `capabilities.adds [CHOWN] without drops: ["ALL"] keeps Docker's default set too.`],
+            ["dangerous add without label", { capabilities: { adds: ["NET_ADMIN"], drops: ["ALL"] } }, "capabilities.adds includes NET_ADMIN without a homelab.capabilities.justification label."],
+            ["CAP_SYS_ADMIN spelling", { capabilities: { adds: ["cap_sys_admin"], drops: ["ALL"] } }, "capabilities.adds includes SYS_ADMIN without a homelab.capabilities.justification label."],
+            ["adds ALL", { capabilities: { adds: ["ALL"], drops: ["ALL"] } }, "capabilities.adds includes ALL without a homelab.capabilities.justification label."],
         ],
         pass: [
             ["no capabilities block", { capabilities: undefined }],
@@ -25,6 +25,6 @@ describe("restrict-capabilities", () => {
     });
     test("requireDropAll flags a container that drops nothing", () => {
         const c = withProps(compliantContainer(), { capabilities: undefined });
-        expect(runResource(restrictCapabilities, T.container, c, { requireDropAll: true })).toHaveLength(1);
+        expect(runResource(restrictCapabilities, T.container, c, { requireDropAll: true })).toEqual(["capabilities.drops must include ALL in this stack."]);
     });
 });

@@ -6,10 +6,10 @@ const route = () => ({ zoneId: "z", name: "app.example.com", type: "CNAME", ttl:
 describe("tunnel-cname-proxied", () => {
     describeCases(tunnelCnameProxied, T.dnsRecord, route, {
         fail: [
-            ["proxied omitted (Cloudflare default false)", { proxied: undefined }],
-            ["proxied false", { proxied: false }],
-            ["type A", { type: "A" }],
-            ["detected by content alone", { comment: undefined, content: "0000.cfargotunnel.com", proxied: false }],
+            ["proxied omitted (Cloudflare default false)", { proxied: undefined }, "tunnel route app.example.com is not proxied."],
+            ["proxied false", { proxied: false }, "tunnel route app.example.com is not proxied."],
+            ["type A", { type: "A" }, "tunnel route has type A, expected CNAME."],
+            ["detected by content alone", { comment: undefined, content: "0000.cfargotunnel.com", proxied: false }, "tunnel route app.example.com is not proxied."],
         ],
         pass: [
             ["proxied unknown", { proxied: UNKNOWN_VALUE }],

@@ -12,14 +12,13 @@ describe("tunnel-routes-require-access", () => {
     });
     test("protected route without Access app fails, on the record's URN", () => {
         const out = runStack(tunnelRoutesRequireAccess, [record("app.example.com"), access("other", { domain: "other.example.com" })]);
-        expect(out).toHaveLength(1);
-        expect(out[0].urn).toContain("app.example.com");
+        expect(out).toEqual([{ message: "app.example.com is routed through the tunnel without a Cloudflare Access application.", urn: "urn:pulumi:test::homelab::cloudflare:index/dnsRecord:DnsRecord::app.example.com" }]);
     });
     test("route marked public passes without Access", () => {
         expect(runStack(tunnelRoutesRequireAccess, [record("blog.example.com", { comment: "homelab:tunnel-route:public" })])).toEqual([]);
     });
     test("route found by content only needs Access", () => {
-        expect(runStack(tunnelRoutesRequireAccess, [record("x.example.com", { comment: undefined, content: "id.cfargotunnel.com" })])).toHaveLength(1);
+        expect(runStack(tunnelRoutesRequireAccess, [record("x.example.com", { comment: undefined, content: "id.cfargotunnel.com" })])).toEqual([{ message: "x.example.com is routed through the tunnel without a Cloudflare Access application.", urn: "urn:pulumi:test::homelab::cloudflare:index/dnsRecord:DnsRecord::x.example.com" }]);
     });
     test("Access domain with path, wildcard, selfHostedDomains and destinations all count", () => {
         expect(runStack(tunnelRoutesRequireAccess, [record("a.example.com"), access("a", { domain: "a.example.com/admin" })])).toEqual([]);
@@ -28,11 +27,11 @@ describe("tunnel-routes-require-access", () => {
         expect(runStack(tunnelRoutesRequireAccess, [record("d.example.com"), access("d", { destinations: [{ type: "public", uri: "d.example.com" }] })])).toEqual([]);
     });
     test("wildcard does not cover a deeper name", () => {
-        expect(runStack(tunnelRoutesRequireAccess, [record("a.b.example.com"), access("w", { domain: "*.example.com" })])).toHaveLength(1);
+        expect(runStack(tunnelRoutesRequireAccess, [record("a.b.example.com"), access("w", { domain: "*.example.com" })])).toEqual([{ message: "a.b.example.com is routed through the tunnel without a Cloudflare Access application.", urn: "urn:pulumi:test::homelab::cloudflare:index/dnsRecord:DnsRecord::a.b.example.com" }]);
     });
     test("unknown record name is skipped; unknown Access domain does not protect", () => {
         expect(runStack(tunnelRoutesRequireAccess, [record("n", { name: UNKNOWN_VALUE })])).toEqual([]);
-        expect(runStack(tunnelRoutesRequireAccess, [record("e.example.com"), access("e", { domain: UNKNOWN_VALUE })])).toHaveLength(1);
+        expect(runStack(tunnelRoutesRequireAccess, [record("e.example.com"), access("e", { domain: UNKNOWN_VALUE })])).toEqual([{ message: "e.example.com is routed through the tunnel without a Cloudflare Access application.", urn: "urn:pulumi:test::homelab::cloudflare:index/dnsRecord:DnsRecord::e.example.com" }]);
     });
     test("non-tunnel records are ignored", () => {
         expect(runStack(tunnelRoutesRequireAccess, [record("mx.example.com", { comment: "mail", content: "mx.example.net", type: "MX" })])).toEqual([]);
