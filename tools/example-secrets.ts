@@ -13,47 +13,17 @@
  * For real stacks use `pulumi config set --secret`; this is for files
  * shipped as examples, made without the CLI.
  */
-import * as crypto from "crypto";
 import * as fs from "fs";
 import { parse as parseYaml } from "yaml";
+import { decryptValue, encryptValue, keyFor, keyFromEncryptionSalt, newSalt } from "../infra/secrets/passphrase";
+
+export { decryptValue, encryptValue, keyFor, keyFromEncryptionSalt };
 
 export const EXAMPLE_PASSPHRASE = "homelab-example";
-const ROUNDS = 1_000_000;
-const CHECK = "pulumi";
-
-export function keyFor(passphrase: string, salt: Buffer): Buffer {
-  return crypto.pbkdf2Sync(passphrase, salt, ROUNDS, 32, "sha256");
-}
-
-export function encryptValue(key: Buffer, plaintext: string): string {
-  const nonce = crypto.randomBytes(12);
-  const cipher = crypto.createCipheriv("aes-256-gcm", key, nonce);
-  const data = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final(), cipher.getAuthTag()]);
-  return `v1:${nonce.toString("base64")}:${data.toString("base64")}`;
-}
-
-export function decryptValue(key: Buffer, value: string): string {
-  const [version, nonce, data] = value.split(":");
-  if (version !== "v1" || !nonce || !data) throw new Error("not a v1 ciphertext");
-  const bytes = Buffer.from(data, "base64");
-  const decipher = crypto.createDecipheriv("aes-256-gcm", key, Buffer.from(nonce, "base64"));
-  decipher.setAuthTag(bytes.subarray(bytes.length - 16));
-  return Buffer.concat([decipher.update(bytes.subarray(0, bytes.length - 16)), decipher.final()]).toString("utf8");
-}
 
 /** A new stack file `encryptionsalt` for the passphrase. */
 export function newEncryptionSalt(passphrase: string): string {
-  const salt = crypto.randomBytes(8);
-  return `v1:${salt.toString("base64")}:${encryptValue(keyFor(passphrase, salt), CHECK)}`;
-}
-
-/** The key an `encryptionsalt` stands for; throws when the passphrase is not the one it was made with. */
-export function keyFromEncryptionSalt(passphrase: string, encryptionSalt: string): Buffer {
-  const [version, salt, ...check] = encryptionSalt.split(":");
-  if (version !== "v1" || !salt) throw new Error("encryptionsalt is not v1:<salt>:<check>");
-  const key = keyFor(passphrase, Buffer.from(salt, "base64"));
-  if (decryptValue(key, check.join(":")) !== CHECK) throw new Error("wrong passphrase for this encryptionsalt");
-  return key;
+  return newSalt(passphrase).salt;
 }
 
 function main(argv: readonly string[]): number {
