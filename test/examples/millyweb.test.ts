@@ -78,8 +78,9 @@ test("resource classes: web 0.5 CPU / 512M, databases 2 CPU / 2G, AI 4 CPU / 8G"
     return [name, c.inputs["cpus"], c.inputs["memory"]];
   };
   for (const n of ["traefik", "open-webui", "portainer", "filebrowser", "n8n", "hub"]) expect(limits(n)).toEqual([n, "0.5", 512]);
-  for (const n of ["postgres", "minio", "clickhouse", "langfuse-redis"]) expect(limits(n)).toEqual([n, "2", 2048]);
-  for (const n of ["ollama", "langgraph-app"]) expect(limits(n)).toEqual([n, "4", 8192]);
+  // Sent as the provider reads cpus back (nanoInt64ToDecimalString: 2 CPUs are "2.0").
+  for (const n of ["postgres", "minio", "clickhouse", "langfuse-redis"]) expect(limits(n)).toEqual([n, "2.0", 2048]);
+  for (const n of ["ollama", "langgraph-app"]) expect(limits(n)).toEqual([n, "4.0", 8192]);
 });
 
 test("Ollama gets the GPU; the data services sit on the internal network only", () => {

@@ -160,7 +160,7 @@ describe("secrets interpolated outside secret-looking variables", () => {
     const keys = report.services[0].keys;
     expect(keys.find((k) => k.key === "command" && k.status === "refused")?.note).toBe("holds the value of DB_PASSWORD, a secret: not written in plain text; pass it to the container through secretEnvironment and read it from there");
     expect(keys.find((k) => k.key === "labels" && k.status === "refused")?.note).toContain("a URL with credentials");
-    const a = (parseYaml(text) as { config: Record<string, Record<string, Record<string, unknown>>> }).config["homelab:services"].a;
+    const a = (parseYaml(text) as { config: Record<string, Record<string, Record<string, unknown>>> }).config["homelab:services"].web;
     expect(a.environment).toEqual({ MODE: "fast" });
     expect(a.command).toBeUndefined();
   });

@@ -31,19 +31,21 @@ const SERVICES: Record<string, Record<string, string>> = {
     cache: "docker.dragonflydb.io/dragonflydb/dragonfly:v1.23.2",
   },
 };
-const MONITORING = ["jaeger", "prometheus", "grafana", "loki", "alloy", "cadvisor"];
+const MONITORING = ["jaeger", "prometheus", "grafana", "loki", "alloy", "cadvisor", "alertmanager"];
 /** Every container each stack runs: its services, monitoring, and what the stack file switches on. */
 const CONTAINERS: Record<string, string[]> = {
   dev: [...Object.keys(SERVICES.dev), ...MONITORING],
-  homelab: [...Object.keys(SERVICES.homelab), ...MONITORING, "watchtower", "cloudflared"],
-  prod: [...Object.keys(SERVICES.prod), ...MONITORING, "node-exporter", "cloudflared"],
+  // homelab and prod back up their data: the restic runner, the container that stops or execs into services, the Pushgateway.
+  homelab: [...Object.keys(SERVICES.homelab), ...MONITORING, "watchtower", "cloudflared", "homelab-backup", "homelab-backup-hooks", "pushgateway"],
+  prod: [...Object.keys(SERVICES.prod), ...MONITORING, "node-exporter", "cloudflared", "homelab-backup", "homelab-backup-hooks", "pushgateway"],
 };
-/** Named volumes: the services' own, then monitoring's data. */
-const MONITORING_VOLUMES = ["prometheus-data", "loki-data", "alloy-data", "grafana-data"];
+/** Named volumes: the services' own, then monitoring's data, then the backups' (staging, the Pushgateway's state). */
+const MONITORING_VOLUMES = ["prometheus-data", "loki-data", "alloy-data", "grafana-data", "alertmanager-data"];
 const VOLUMES: Record<string, string[]> = {
   dev: ["pgdata-dev", ...MONITORING_VOLUMES],
-  homelab: ["commander-data", ...MONITORING_VOLUMES],
-  prod: ["pgdata", ...MONITORING_VOLUMES],
+  homelab: ["commander-data", ...MONITORING_VOLUMES, "homelab-backup-staging-homelab", "pushgateway-data"],
+  // pgdump: postgres dumps into it before each backup.
+  prod: ["pgdata", "pgdump", ...MONITORING_VOLUMES, "homelab-backup-staging-prod", "pushgateway-data"],
 };
 const sorted = (xs: readonly unknown[]): string[] => xs.map(String).sort();
 

@@ -42,12 +42,14 @@ describe("scrapePlan", () => {
     { job: "grafana", address: "grafana:3000", path: "/metrics", kind: "platform" },
     { job: "alloy", address: "alloy:12345", path: "/metrics", kind: "platform" },
   ];
+  const ALERTMANAGER = { job: "alertmanager", address: "alertmanager:9093", path: "/metrics", kind: "platform" };
 
   it("always scrapes every platform container; node-exporter only when enabled", () => {
-    expect(scrapePlan([], scope).jobs).toEqual(PLATFORM);
+    expect(scrapePlan([], scope).jobs).toEqual([...PLATFORM, ALERTMANAGER]);
     expect(scrapePlan([], { ...scope, nodeExporter: true }).jobs).toEqual([
       ...PLATFORM,
       { job: "node-exporter", address: "node-exporter:9100", path: "/metrics", kind: "platform" },
+      ALERTMANAGER,
     ]);
   });
 });
@@ -98,6 +100,7 @@ describe("alert rules", () => {
       'up{job="loki"} == 0',
       'up{job="grafana"} == 0',
       'up{job="alloy"} == 0',
+      'up{job="alertmanager"} == 0',
     ]);
   });
 

@@ -79,9 +79,10 @@ describe.each(SHIPPED_STACKS)("%s: monitoring containers", (stack) => {
 
   // commander and sentinel declare `metrics: true` on port 8000 in every shipped stack; only prod turns on node-exporter.
   const SCRAPED: Record<string, string[]> = {
-    dev: ["commander:8000", "sentinel:8000", "prometheus:9090", "cadvisor:8080", "jaeger:14269", "loki:3100", "grafana:3000", "alloy:12345"],
-    homelab: ["commander:8000", "sentinel:8000", "prometheus:9090", "cadvisor:8080", "jaeger:14269", "loki:3100", "grafana:3000", "alloy:12345"],
-    prod: ["commander:8000", "sentinel:8000", "prometheus:9090", "cadvisor:8080", "jaeger:14269", "loki:3100", "grafana:3000", "alloy:12345", "node-exporter:9100"],
+    // homelab and prod: the tunnel connector runs on the monitoring host, and backups push to the Pushgateway.
+    dev: ["commander:8000", "sentinel:8000", "prometheus:9090", "cadvisor:8080", "jaeger:14269", "loki:3100", "grafana:3000", "alloy:12345", "alertmanager:9093"],
+    homelab: ["commander:8000", "sentinel:8000", "prometheus:9090", "cadvisor:8080", "jaeger:14269", "loki:3100", "grafana:3000", "alloy:12345", "alertmanager:9093", "cloudflared:2000", "pushgateway:9091"],
+    prod: ["commander:8000", "sentinel:8000", "prometheus:9090", "cadvisor:8080", "jaeger:14269", "loki:3100", "grafana:3000", "alloy:12345", "node-exporter:9100", "alertmanager:9093", "cloudflared:2000", "pushgateway:9091"],
   };
   const jobName = (target: string): string => target.slice(0, target.indexOf(":"));
 

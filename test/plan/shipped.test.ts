@@ -41,6 +41,8 @@ describe("policy verdict of the shipped stacks", () => {
    */
   const EXPECTED: Record<string, [policy: string, resource: string, finding: string][]> = {
     dev: [
+      // dev keeps no backups (advisory there; mandatory in prod, where every data volume is backed up).
+      ["require-backup", "postgres-pgdata-dev-volume", "volume pgdata-dev is retained but not backed up: no backup runner on its host mounts it, and the stack file does not skip it."],
       ["require-cpu-limit", "cache-container", CPU],
       ["require-cpu-limit", "postgres-container", CPU],
       ["require-cpu-limit", "sentinel-container", CPU],
