@@ -5,4 +5,6 @@ module.exports = {
   testMatch: ["**/*.test.ts"],
   transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json", isolatedModules: false }] },
   testTimeout: 60000,
+  // Many suites wait on child processes (the plan CLI, promtool, restic, Chromium): two workers keep both cores busy.
+  maxWorkers: 2,
 };

@@ -45,7 +45,7 @@ describe("the shipped homelab stack", () => {
   it("refuses a ciDocker endpoint a runner cannot reach", () => {
     const text = editStack("homelab", [[["homelab:hosts", "server", "ciDocker"], "npipe:////./pipe/docker_engine"]]);
     expect(problemsOf(() => evaluateStack({ stack: "homelab", stackFileText: text }))).toEqual([
-      "Pulumi.homelab.yaml: homelab:hosts.server.ciDocker: must start with ssh:// or tcp:// (CI reaches the host over the network)",
+      "Pulumi.homelab.yaml:12: homelab:hosts.server.ciDocker: must start with ssh:// or tcp:// (CI reaches the host over the network)",
     ]);
   });
 });
