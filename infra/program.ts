@@ -161,26 +161,24 @@ export function buildHomelab(model: HomelabModel, env: Readonly<Record<string, s
   const outputs: HomelabOutputs = {
     stack: model.stack,
     profile: model.profile.name,
-    services: Object.fromEntries(
-      model.services.map((s) => {
-        const svc = services.get(s.key)!;
-        return [
-          s.key,
-          {
-            host: s.host,
-            containerName: svc.containerName,
-            image: s.image,
-            internalUrl: svc.internalUrl,
-            hostBindings: svc.hostBindings,
-            publicHostname: model.features.tunnel ? s.ingress?.hostname : undefined,
-          },
-        ];
-      }),
-    ),
+    services: serviceOutputs(model.services, model.features.tunnel, (s) => {
+      const svc = services.get(s.key)!;
+      return { host: s.host, containerName: svc.containerName, internalUrl: svc.internalUrl, hostBindings: svc.hostBindings };
+    }),
     hosts: Object.fromEntries([...hosts].map(([k, h]) => [k, h.endpoint])),
     networks: Object.fromEntries(model.hosts.map((h) => [h.name, model.networks.filter((n) => networks.has(networkKey(h.name, n.name))).map((n) => n.name)])),
   };
   return { outputs, built };
+}
+
+/** What an engine placed for one service; the rest of its output comes from the model. */
+export type PlacedService = Pick<ServiceOutput, "host" | "containerName" | "internalUrl" | "hostBindings">;
+
+/** The `services` stack output of either engine; `routed` says whether the tunnel publishes hostnames. */
+export function serviceOutputs(services: readonly Service[], routed: boolean, placed: (s: Service) => PlacedService): Record<string, ServiceOutput> {
+  return Object.fromEntries(
+    services.map((s) => [s.key, { ...placed(s), image: s.image, publicHostname: routed ? s.ingress?.hostname : undefined }]),
+  );
 }
 
 /** OTEL settings for a traced service, pointing at the monitoring stack's Jaeger. */

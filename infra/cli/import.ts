@@ -7,12 +7,12 @@
  * 2 input it cannot accept (nothing written), 1 an unexpected failure.
  */
 import * as path from "path";
-import { Command, Option } from "commander";
+import { type Command, Option } from "commander";
 import { PROJECT_DIR } from "../context";
 import { ConfigError, UsageError } from "../errors";
 import { importCompose } from "../import";
 import { renderJson, renderText } from "../import/report";
-import { defaultIo, parseArgs, runMain, type CliIo } from "./io";
+import { cliCommand, defaultIo, parseArgs, runMain, type CliIo } from "./io";
 
 interface Options {
   stack?: string;
@@ -39,7 +39,7 @@ Exit codes:
 `;
 
 export function importCommand(io: CliIo): Command {
-  return new Command("import")
+  return cliCommand("import", io)
     .description("Import docker-compose files into a homelab stack file, with a report on every key.")
     .argument("<compose-files...>", "compose files, merged in order (docker-compose.yml docker-compose.override.yml)")
     .addOption(new Option("-s, --stack <name>", "stack to write (Pulumi.<name>.yaml; created when missing)"))
@@ -49,9 +49,7 @@ export function importCommand(io: CliIo): Command {
     .option("--dry-run", "print the report, write nothing")
     .option("--replace", "overwrite services the stack already has (otherwise they are reported and left alone)")
     .option("--project-dir <dir>", "folder holding Pulumi.yaml and the stack files", PROJECT_DIR)
-    .addHelpText("after", HELP_AFTER)
-    .exitOverride()
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+    .addHelpText("after", HELP_AFTER);
 }
 
 function usage(opts: Options): string[] {

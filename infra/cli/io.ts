@@ -15,6 +15,14 @@ export const defaultIo: CliIo = {
 };
 
 /**
+ * A commander command that reports through `io` and throws instead of
+ * exiting, so parseArgs turns a bad command line into exit code 2.
+ */
+export function cliCommand(name: string, io: CliIo): Command {
+  return new Command(name).exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+}
+
+/**
  * Parses `argv` with a command built with `exitOverride()`. Resolves to the
  * options, or to the exit code when commander stopped: 0 after `--help`,
  * 2 for bad arguments.

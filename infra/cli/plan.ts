@@ -11,7 +11,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { Command, Option } from "commander";
+import { type Command, Option } from "commander";
 import { PROJECT_DIR } from "../context";
 import { ConfigError, formatProblem, UsageError } from "../errors";
 import { planAtRef, readBasePlan, resolveBase, type BaseSides } from "../plan/diff/base";
@@ -21,7 +21,7 @@ import { listStacks } from "../plan/project";
 import { planStacks, type StackPlan } from "../plan/plan";
 import { FORMATS, jsonPlan, render, type Format } from "../plan/render";
 import { writeFileAtomic } from "../stackfile";
-import { defaultIo, parseArgs, runMain, splitList, type CliIo } from "./io";
+import { cliCommand, defaultIo, parseArgs, runMain, splitList, type CliIo } from "./io";
 
 export type { CliIo };
 
@@ -73,7 +73,7 @@ Exit codes:
 `;
 
 export function planCommand(io: CliIo): Command {
-  return new Command("plan")
+  return cliCommand("plan", io)
     .description("Preview a stack offline (no credentials, no Docker) and check it with the homelab-guard policy pack.")
     .addOption(new Option("-s, --stack <name...>", "stack(s) to plan (Pulumi.<name>.yaml), comma-separated or repeated"))
     .option("-a, --all", "plan every Pulumi.<stack>.yaml in the project, in promotion order")
@@ -85,9 +85,7 @@ export function planCommand(io: CliIo): Command {
     .option("--base-plan <file>", "show what changes against a plan saved earlier with --format json")
     .option("--detailed-exitcode", `with --base or --base-plan: exit ${EXIT_CHANGES} when anything changes, 0 when nothing does`)
     .addHelpText("after", HELP_AFTER)
-    .allowExcessArguments(false)
-    .exitOverride()
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+    .allowExcessArguments(false);
 }
 
 const isFormat = (f: string): f is Format => (FORMATS as readonly string[]).includes(f);

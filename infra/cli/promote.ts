@@ -7,10 +7,9 @@
  * gate) or the write failed; 2 bad arguments or a bad stack file.
  */
 import * as path from "path";
-import { Command } from "commander";
 import { ConfigError, UsageError } from "../errors";
 import { formatPromoteReport, formatStatus, promote, promotionStatus, type PlanGate } from "../promote";
-import { defaultIo, parseArgs, runMain, splitList, type CliIo } from "./io";
+import { cliCommand, defaultIo, parseArgs, runMain, splitList, type CliIo } from "./io";
 
 export type { CliIo };
 
@@ -37,7 +36,7 @@ interface Options {
 }
 
 export async function runPromoteCli(argv: readonly string[], io: CliIo = defaultIo, deps: CliDeps = {}): Promise<number> {
-  const program = new Command("promote")
+  const program = cliCommand("promote", io)
     .description("Copy immutable image references from one stack file to the next in the promotion order.")
     .option("--from <stack>", "stack whose images are promoted")
     .option("--to <stack>", "stack file that receives them")
@@ -47,9 +46,7 @@ export async function runPromoteCli(argv: readonly string[], io: CliIo = default
     .option("--status", "show each service's image per stack and which stacks are behind")
     // The gate always plans with this repository's program and policy pack; only the stack files come from here.
     .option("--project-dir <dir>", "folder holding the Pulumi.<stack>.yaml files", DEFAULT_PROJECT_DIR)
-    .allowExcessArguments(false)
-    .exitOverride()
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+    .allowExcessArguments(false);
 
   const parsed = parseArgs<Options>(program, argv);
   if ("exit" in parsed) return parsed.exit;

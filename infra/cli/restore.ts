@@ -11,11 +11,10 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import * as readline from "readline";
-import { Command } from "commander";
 import { formatRestorePlan, restorePlan, shellLine, type RestorePlan, type RestoreStep } from "../backups/restore";
 import { ConfigError, UsageError } from "../errors";
 import { loadStack } from "../plan/evaluate";
-import { defaultIo, parseArgs, runMain, type CliIo } from "./io";
+import { cliCommand, defaultIo, parseArgs, runMain, type CliIo } from "./io";
 
 export interface RestoreDeps {
   /** Runs one command, output going to the terminal; resolves to its exit code. */
@@ -88,7 +87,7 @@ async function execute(plan: RestorePlan, io: CliIo, run: (argv: readonly string
 const remaining = (steps: readonly RestoreStep[]): string => steps.map((s) => `  ${shellLine(s.argv)}\n`).join("");
 
 export async function runRestoreCli(argv: readonly string[], io: CliIo = defaultIo, deps: RestoreDeps = {}): Promise<number> {
-  const program = new Command("restore")
+  const program = cliCommand("restore", io)
     .description("Restore a service's volumes from the stack's restic repository, over the host's Docker endpoint.")
     .requiredOption("--stack <stack>", "stack whose Pulumi.<stack>.yaml names the service and its host")
     .requiredOption("--service <service>", "service whose volumes are restored (it is stopped meanwhile)")
@@ -97,9 +96,7 @@ export async function runRestoreCli(argv: readonly string[], io: CliIo = default
     .option("--dry-run", "print the steps, run nothing")
     .option("--yes", "run without asking (the steps are still printed)")
     .option("--project-dir <dir>", "folder holding the Pulumi.<stack>.yaml files", DEFAULT_PROJECT_DIR)
-    .allowExcessArguments(false)
-    .exitOverride()
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+    .allowExcessArguments(false);
 
   const parsed = parseArgs<Options>(program, argv);
   if ("exit" in parsed) return parsed.exit;

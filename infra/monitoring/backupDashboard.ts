@@ -2,21 +2,11 @@
  * A Grafana dashboard for backups and restore drills, provisioned next to the
  * container health dashboard.
  */
-import { DATASOURCE_UIDS, GRAFANA_DASHBOARD_DIR, type Dashboard, type DashboardPanel } from "./grafana";
+import { GRAFANA_DASHBOARD_DIR, timeseriesPanel as panel, type Dashboard } from "./grafana";
 
 export const BACKUP_DASHBOARD_FILE = `${GRAFANA_DASHBOARD_DIR}/backups.json`;
 
 export function backupDashboard(): Dashboard {
-  const ds = { type: "prometheus" as const, uid: DATASOURCE_UIDS.prometheus };
-  const panel = (id: number, title: string, expr: string, unit: string, legend: string, x: number, y: number): DashboardPanel => ({
-    id,
-    title,
-    type: "timeseries",
-    datasource: ds,
-    gridPos: { x, y, w: 12, h: 8 },
-    fieldConfig: { defaults: { unit }, overrides: [] },
-    targets: [{ refId: "A", expr, legendFormat: legend }],
-  });
   const vol = "{{host}}/{{volume}}";
   return {
     uid: "homelab-backups",

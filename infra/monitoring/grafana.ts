@@ -105,18 +105,23 @@ export interface Dashboard {
   readonly panels: readonly DashboardPanel[];
 }
 
-/** CPU, memory and restarts per container, from cAdvisor. */
-export function containerHealthDashboard(): Dashboard {
-  const ds = { type: "prometheus" as const, uid: DATASOURCE_UIDS.prometheus };
-  const panel = (id: number, title: string, expr: string, unit: string, x: number, y: number): DashboardPanel => ({
+/** A half-width Prometheus time series panel at grid position (x, y). */
+export function timeseriesPanel(id: number, title: string, expr: string, unit: string, legend: string, x: number, y: number): DashboardPanel {
+  return {
     id,
     title,
     type: "timeseries",
-    datasource: ds,
+    datasource: { type: "prometheus", uid: DATASOURCE_UIDS.prometheus },
     gridPos: { x, y, w: 12, h: 8 },
     fieldConfig: { defaults: { unit }, overrides: [] },
-    targets: [{ refId: "A", expr, legendFormat: "{{name}}" }],
-  });
+    targets: [{ refId: "A", expr, legendFormat: legend }],
+  };
+}
+
+/** CPU, memory and restarts per container, from cAdvisor. */
+export function containerHealthDashboard(): Dashboard {
+  const panel = (id: number, title: string, expr: string, unit: string, x: number, y: number): DashboardPanel =>
+    timeseriesPanel(id, title, expr, unit, "{{name}}", x, y);
   return {
     uid: "homelab-container-health",
     title: "Container health",

@@ -9,7 +9,7 @@ import { SwarmNetwork } from "../../components/swarmNetwork";
 import { SwarmService } from "../../components/swarmService";
 import { buildGhcrSecrets, buildTunnel, cloudflareProvider, serviceRoutes, type IngressOutputs } from "../ingress";
 import type { HomelabModel } from "../model";
-import type { HomelabOutputs } from "../program";
+import { serviceOutputs, type HomelabOutputs } from "../program";
 import { eligibleNodes, parseConstraint, type Constraint } from "./constraints";
 import { defaultRollout, type SwarmServiceSpec, type SwarmSpec } from "./model";
 
@@ -75,23 +75,11 @@ export function buildSwarm(model: HomelabModel): { outputs: HomelabOutputs; buil
   const outputs: HomelabOutputs = {
     stack: model.stack,
     profile: model.profile.name,
-    services: Object.fromEntries(
-      model.services.map((s) => {
-        const svc = services.get(s.key)!;
-        return [
-          s.key,
-          {
-            // Where the Swarm may place its tasks; it picks among these.
-            host: nodesFor(swarm, s.key).join(","),
-            containerName: svc.serviceName,
-            image: s.image,
-            internalUrl: svc.internalUrl,
-            hostBindings: svc.hostBindings,
-            publicHostname: ingress === undefined ? undefined : s.ingress?.hostname,
-          },
-        ];
-      }),
-    ),
+    services: serviceOutputs(model.services, ingress !== undefined, (s) => {
+      const svc = services.get(s.key)!;
+      // host: where the Swarm may place its tasks; it picks among these.
+      return { host: nodesFor(swarm, s.key).join(","), containerName: svc.serviceName, internalUrl: svc.internalUrl, hostBindings: svc.hostBindings };
+    }),
     hosts: { [managerSpec.name]: manager.endpoint },
     networks: { swarm: [...networks.keys()] },
   };
