@@ -3,31 +3,19 @@
  * are in-process (runPlanCli returns the exit code); a few spawn the real
  * command to check what the shell sees.
  */
+import { runPlan } from "../support/planCli";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { scratchProject } from "../../bench/cli";
-import { runPlanCli, type CliIo } from "../../infra/cli/plan";
 import type { JsonPlan } from "../../infra/plan";
 import { editStack, PROJECT_DIR, stackText } from "../support/stacks";
 import { allShippedSecrets } from "./secrets";
 
 jest.setTimeout(240_000);
 
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-async function plan(args: string[]): Promise<Run> {
-  let stdout = "";
-  let stderr = "";
-  const io: CliIo = { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) };
-  const code = await runPlanCli(args, io);
-  return { code, stdout, stderr };
-}
+const plan = runPlan;
 
 const made: string[] = [];
 const tmp = (): string => {

@@ -3,7 +3,7 @@
  * and checked by the policy pack over the analyzer protocol. Clean as
  * shipped; a published port makes it fail, as the issue asks.
  */
-import { runPlanCli, type CliIo } from "../../infra/cli/plan";
+import { runPlan } from "../support/planCli";
 import type { JsonPlan } from "../../infra/plan";
 import { editSwarm, SWARM_DIR } from "./support";
 import { planStacks } from "../../infra/plan/plan";
@@ -11,13 +11,7 @@ import { renderMarkdown, renderText } from "../../infra/plan/render";
 
 jest.setTimeout(240_000);
 
-async function plan(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const io: CliIo = { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) };
-  const code = await runPlanCli(args, io);
-  return { code, stdout, stderr };
-}
+const plan = runPlan;
 
 test("npm run plan -- --project-dir examples/swarm --all plans the example clean", async () => {
   const r = await plan(["--project-dir", SWARM_DIR, "--all", "--format", "json"]);

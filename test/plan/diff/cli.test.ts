@@ -4,12 +4,12 @@
  * temporary worktree that is gone afterwards), the three formats, and
  * --detailed-exitcode.
  */
+import { runPlan } from "../../support/planCli";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { scratchProject } from "../../../bench/cli";
-import { runPlanCli, type CliIo } from "../../../infra/cli/plan";
 import type { JsonDiff } from "../../../infra/plan/diff/render";
 import { editStack, PROJECT_DIR, stackText } from "../../support/stacks";
 
@@ -17,19 +17,7 @@ jest.mock("../../../infra/providers/behaviours", () => (require("./behaviours") 
 
 jest.setTimeout(300_000);
 
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-async function plan(args: string[]): Promise<Run> {
-  let stdout = "";
-  let stderr = "";
-  const io: CliIo = { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) };
-  const code = await runPlanCli(args, io);
-  return { code, stdout, stderr };
-}
+const plan = runPlan;
 
 const made: string[] = [];
 afterAll(() => made.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
