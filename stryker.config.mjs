@@ -38,8 +38,10 @@ export default {
     "components/**/*.ts",
   ],
   // clear-text prints the score of every file at the end.
-  reporters: ["clear-text", "progress", "html"],
+  // json lists every survivor with its file, line and replacement, for review.
+  reporters: ["clear-text", "progress", "html", "json"],
   htmlReporter: { fileName: "reports/mutation/index.html" },
+  jsonReporter: { fileName: "reports/mutation/mutation.json" },
   clearTextReporter: { allowColor: false, logTests: false, reportMutants: false, reportScoreTable: true },
   // Two cores are the norm on the machines this runs on.
   concurrency: 2,

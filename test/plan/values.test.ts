@@ -3,7 +3,7 @@
  * values: the engine's secret marker, its unknown marker, and `secure:`
  * ciphertext that reached a value by mistake.
  */
-import { displayInputs, displayValue } from "../../infra/plan/values";
+import { displayInputs, displayValue, isSecretWire, knownString, providerUrn } from "../../infra/plan/values";
 
 // A `secure:` value copied from Pulumi.dev.yaml (commander's DATABASE_PASSWORD).
 const CIPHERTEXT = "v1:ieEp/i3m7b9TeL7+:mFUel5b70J4O7N0nz4lLQ+noiJ496NFNYXqmTwziF5+IZWOHafOoN43BGJ40krM=";
@@ -43,5 +43,55 @@ describe("displayValue", () => {
       enabled: true,
       nothing: null,
     });
+  });
+
+  it("masks ciphertext of the shortest length Pulumi writes, and nothing shorter or longer than the whole text", () => {
+    expect(displayValue(`v1:${"a".repeat(8)}:${"b".repeat(8)}`)).toBe("[secret]");
+    expect(displayValue(`v1:${"a".repeat(7)}:${"b".repeat(8)}`)).toBe(`v1:${"a".repeat(7)}:${"b".repeat(8)}`);
+    expect(displayValue(`v1:${"a".repeat(8)}:${"b".repeat(7)}`)).toBe(`v1:${"a".repeat(8)}:${"b".repeat(7)}`);
+    expect(displayValue(`${CIPHERTEXT} (copied)`)).toBe(`${CIPHERTEXT} (copied)`);
+    expect(displayValue(`v2:${"a".repeat(8)}:${"b".repeat(8)}`)).toBe(`v2:${"a".repeat(8)}:${"b".repeat(8)}`);
+  });
+
+  it("shows an object that only looks like the secret marker as the object it is", () => {
+    expect(isSecretWire({ [SECRET_SIG]: "something else", value: "x" })).toBe(false);
+    expect(isSecretWire(null)).toBe(false);
+    expect(isSecretWire([SECRET_SIG])).toBe(false);
+    expect(isSecretWire("text")).toBe(false);
+    expect(displayValue({ [SECRET_SIG]: "something else", value: "x" })).toEqual({ [SECRET_SIG]: "something else", value: "x" });
+  });
+
+  it("goes into nested lists and objects", () => {
+    expect(displayValue([[UNKNOWN, 1], { a: [{ [SECRET_SIG]: SECRET_VALUE, value: "p" }] }])).toEqual([["(known after deploy)", 1], { a: ["[secret]"] }]);
+  });
+
+  it("prints other values as text, and an input list that is not an object as no inputs", () => {
+    expect(displayValue(BigInt(7))).toBe("7");
+    expect(displayInputs(["a"] as unknown as Record<string, unknown>)).toEqual({});
+    expect(displayInputs("text" as unknown as Record<string, unknown>)).toEqual({});
+  });
+});
+
+describe("knownString", () => {
+  it("gives plain text, and nothing for unknown, partly unknown or non-text values", () => {
+    expect(knownString("commander")).toBe("commander");
+    expect(knownString("")).toBe("");
+    expect(knownString(UNKNOWN)).toBeUndefined();
+    expect(knownString(`http://${UNKNOWN}`)).toBeUndefined();
+    expect(knownString(8000)).toBeUndefined();
+    expect(knownString(undefined)).toBeUndefined();
+  });
+});
+
+describe("providerUrn", () => {
+  const urn = "urn:pulumi:dev::homelab::pulumi:providers:docker::homelab-server";
+  it("drops the provider's id from a reference", () => {
+    expect(providerUrn(`${urn}::2b7e9c1d-0000-4000-8000-000000000000`)).toBe(urn);
+    expect(providerUrn(`${urn}::${UNKNOWN}`)).toBe(urn);
+  });
+  it("keeps a reference without an id, and has nothing for none", () => {
+    expect(providerUrn(urn)).toBe(urn);
+    expect(providerUrn(undefined)).toBeUndefined();
+    expect(providerUrn("")).toBeUndefined();
   });
 });
