@@ -20,12 +20,14 @@ const UI_PORT_KEYS = ["grafanaPort", "jaegerPort", "prometheusPort", "alertmanag
 
 function hostProblems(m: HomelabModel, swarm: SwarmSpec): ConfigProblem[] {
   const host = swarmMonitoringHost(m, swarm);
+  // The manager the program talks to is checked as such (declared, not a worker) by swarmSpecFrom.
+  if (host === swarm.manager) return [];
   const node = swarm.nodes.find((n) => n.host === host);
   if (node === undefined) return [{ file: m.file, path: at("host"), message: `unknown host "${host}" (declared: ${swarm.nodes.map((n) => n.host).join(", ")})` }];
   if (node.role !== "manager") {
     return [{
       file: m.file,
-      path: m.monitoring.host === undefined ? formatPath(["swarm", "manager"]) : at("host"),
+      path: at("host"),
       message: `Prometheus discovers tasks through the API of a Swarm manager, but "${host}" is a worker: set homelab:monitoring.host to a manager node`,
     }];
   }
