@@ -144,7 +144,7 @@ export class Monitoring extends pulumi.ComponentResource {
       ports.prometheus,
     );
     services.loki = lokiContainer(ctx);
-    services.alloy = alloyContainer(ctx, services.loki);
+    services.alloy = alloyContainer(ctx, [services.loki.container]);
     const password = args.grafanaAdminPassword ?? new random.RandomPassword(`${name}-grafana-admin-password`, { length: 32, special: false }, { parent: this }).result;
     services.grafana = grafanaContainer(ctx, {
       adminPassword: password,
@@ -176,7 +176,8 @@ export class Monitoring extends pulumi.ComponentResource {
           stack: args.stack,
           provider: args.provider,
           networks: { [net]: args.networkName },
-          uploads: extra.uploads,
+          // Files holding secrets travel as pulumi.secret uploads: encrypted in state, "[secret]" in any preview.
+          uploads: [...(extra.uploads ?? []), ...(extra.secretUploads ?? []).map((u) => ({ ...u, content: pulumi.secret(u.content) }))],
           extraSecretEnvironment: extra.secrets,
           after: extra.after,
           logMaxSize: args.logMaxSize,
@@ -186,6 +187,8 @@ export class Monitoring extends pulumi.ComponentResource {
       );
     return {
       svc,
+      secretFile: (file) => file,
+      swarm: false,
       publish: (published, target) => (published === undefined ? [] : [{ hostIp: bind, published, target, protocol: "tcp" }]),
       images: { ...MONITORING_IMAGES, ...(args.images ?? {}) },
       stack: args.stack,

@@ -33,6 +33,12 @@ export interface SwarmServiceArgs {
    * @default []
    */
   readonly after?: readonly pulumi.Resource[];
+  /**
+   * Files and a hostname the platform sets on the task (the monitoring services' generated
+   * configuration as Swarm configs, their secrets as Swarm secrets); its `secrets` replace the service's own.
+   * @default none
+   */
+  readonly containerSpecExtra?: Pick<docker.types.input.ServiceTaskSpecContainerSpec, "configs" | "secrets" | "hostname">;
   /** json-file log rotation. */
   readonly logMaxSize: string;
   readonly logMaxFiles: number;
@@ -129,6 +135,7 @@ export class SwarmService extends pulumi.ComponentResource {
               : undefined,
             stopGracePeriod: canonicalShortDuration(`${svc.stopGraceSeconds}s`),
             stopSignal: svc.stopSignal,
+            ...(args.containerSpecExtra ?? {}),
           },
           resources: {
             limits: { memoryBytes: svc.memoryMb === undefined ? undefined : svc.memoryMb * MIB, nanoCpus: svc.cpus === undefined ? undefined : Math.round(svc.cpus * NANO) },

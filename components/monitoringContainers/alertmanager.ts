@@ -4,14 +4,13 @@
  * pulumi.secret upload (encrypted in state, "[secret]" in any preview); no
  * secret is in its command line, environment or labels.
  */
-import * as pulumi from "@pulumi/pulumi";
 import { ALERTMANAGER_CONFIG_FILE, ALERTMANAGER_PORT } from "../../infra/alerting/alertmanager";
 import { MONITORING_VOLUMES } from "../../infra/monitoring/layout";
-import type { HomelabService } from "../homelabService";
 import { wget, type MonitoringContext } from "./context";
 
 /** `uiPort` publishes the UI (silences) on the monitoring bind address only, like the other UIs. */
-export function alertmanagerContainer(ctx: MonitoringContext, configYaml: string, uiPort: number | undefined): HomelabService {
+export function alertmanagerContainer<T>(ctx: MonitoringContext<T>, configYaml: string, uiPort: number | undefined): T {
+  const configFile = ctx.secretFile(ALERTMANAGER_CONFIG_FILE);
   return ctx.svc(
     "alertmanager",
     {
@@ -19,7 +18,7 @@ export function alertmanagerContainer(ctx: MonitoringContext, configYaml: string
       image: ctx.images.alertmanager,
       port: ALERTMANAGER_PORT,
       command: [
-        `--config.file=${ALERTMANAGER_CONFIG_FILE}`,
+        `--config.file=${configFile}`,
         "--storage.path=/alertmanager",
         // One instance: no gossip cluster, so no cluster port listens and no peer is searched for.
         "--cluster.listen-address=",
@@ -32,6 +31,6 @@ export function alertmanagerContainer(ctx: MonitoringContext, configYaml: string
       cpus: 0.25,
       capDrop: ["ALL"],
     },
-    { uploads: [{ file: ALERTMANAGER_CONFIG_FILE, content: pulumi.secret(configYaml) }] },
+    { secretUploads: [{ file: configFile, content: configYaml }] },
   );
 }

@@ -30,14 +30,26 @@ export const JAEGER_OTLP_HTTP = 4318;
 export type ServiceSpec = Parameters<typeof platformService>[0];
 
 export interface ServiceExtra {
+  /** Generated files (configuration, dashboards): nothing secret. */
   readonly uploads?: FileUpload[];
+  /** Generated files that hold secrets (receiver credentials), at the path `secretFile` gave. */
+  readonly secretUploads?: FileUpload[];
+  /** Secret environment; on a Swarm a secret file the program reads through `<NAME>__FILE`. */
   readonly secrets?: Record<string, pulumi.Input<string>>;
   readonly after?: pulumi.Resource[];
 }
 
-export interface MonitoringContext {
-  /** A HomelabService child named `<component>-<role>`, on the monitoring network, with the platform defaults. */
-  readonly svc: (role: string, spec: ServiceSpec, extra?: ServiceExtra) => HomelabService;
+/**
+ * The engine's side of the builders: `T` is what one monitoring service
+ * becomes (a HomelabService container, or a SwarmService).
+ */
+export interface MonitoringContext<T = HomelabService> {
+  /** A child named `<component>-<role>`, on the monitoring network, with the platform defaults. */
+  readonly svc: (role: string, spec: ServiceSpec, extra?: ServiceExtra) => T;
+  /** Where a secret file lands in the container: the path asked for, or under /run/secrets on a Swarm. */
+  readonly secretFile: (file: string) => string;
+  /** Tasks of a Swarm rather than containers of one engine (the log shipper labels them differently). */
+  readonly swarm: boolean;
   /** Port bindings publishing `target` on the bind address, or none when `published` is unset. */
   readonly publish: (published: number | undefined, target: number) => Service["ports"];
   readonly images: MonitoringImages;

@@ -1,8 +1,7 @@
 /** cAdvisor and node-exporter: read-only views of the host, never privileged. */
-import type { HomelabService } from "../homelabService";
 import { wget, type MonitoringContext } from "./context";
 
-export function cadvisorContainer(ctx: MonitoringContext): HomelabService {
+export function cadvisorContainer<T>(ctx: MonitoringContext<T>): T {
   return ctx.svc("cadvisor", {
     key: "cadvisor",
     image: ctx.images.cadvisor,
@@ -26,7 +25,7 @@ export function cadvisorContainer(ctx: MonitoringContext): HomelabService {
   });
 }
 
-export function nodeExporterContainer(ctx: MonitoringContext): HomelabService {
+export function nodeExporterContainer<T>(ctx: MonitoringContext<T>): T {
   return ctx.svc("node-exporter", {
     key: "node-exporter",
     image: ctx.images.nodeExporter,

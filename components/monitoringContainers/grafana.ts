@@ -12,7 +12,6 @@ import {
 import { MONITORING_VOLUMES, UI_PORTS } from "../../infra/monitoring/layout";
 import { BACKUP_DASHBOARD_FILE, backupDashboard } from "../../infra/monitoring/backupDashboard";
 import { LOKI_PORT } from "../../infra/monitoring/loki";
-import type { HomelabService } from "../homelabService";
 import { wget, type MonitoringContext } from "./context";
 
 export interface GrafanaSettings {
@@ -25,7 +24,7 @@ export interface GrafanaSettings {
   readonly backupDashboard: boolean;
 }
 
-export function grafanaContainer(ctx: MonitoringContext, s: GrafanaSettings): HomelabService {
+export function grafanaContainer<T>(ctx: MonitoringContext<T>, s: GrafanaSettings): T {
   const datasources = grafanaDatasourcesYaml({
     prometheus: `http://prometheus:${UI_PORTS.prometheus}`,
     loki: `http://loki:${LOKI_PORT}`,

@@ -1,9 +1,8 @@
 /** Jaeger all-in-one: OTLP in, trace UI out. */
 import { UI_PORTS } from "../../infra/monitoring/layout";
-import type { HomelabService } from "../homelabService";
 import { JAEGER_OTLP_GRPC, JAEGER_OTLP_HTTP, type MonitoringContext } from "./context";
 
-export function jaegerContainer(ctx: MonitoringContext, uiPort: number | undefined): HomelabService {
+export function jaegerContainer<T>(ctx: MonitoringContext<T>, uiPort: number | undefined): T {
   // Jaeger's image has no shell or HTTP client, so it gets no container healthcheck;
   // Prometheus scrapes its admin port and ServiceDown{job="jaeger"} covers it.
   return ctx.svc("jaeger", {

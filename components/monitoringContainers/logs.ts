@@ -2,10 +2,10 @@
 import { ALLOY_CONFIG_FILE, ALLOY_PORT, alloyConfig, DOCKER_SOCKET } from "../../infra/monitoring/alloy";
 import { MONITORING_VOLUMES } from "../../infra/monitoring/layout";
 import { LOKI_CONFIG_FILE, LOKI_PORT, lokiYaml } from "../../infra/monitoring/loki";
-import type { HomelabService } from "../homelabService";
+import type * as pulumi from "@pulumi/pulumi";
 import { wget, type MonitoringContext } from "./context";
 
-export function lokiContainer(ctx: MonitoringContext): HomelabService {
+export function lokiContainer<T>(ctx: MonitoringContext<T>): T {
   return ctx.svc(
     "loki",
     {
@@ -23,7 +23,8 @@ export function lokiContainer(ctx: MonitoringContext): HomelabService {
   );
 }
 
-export function alloyContainer(ctx: MonitoringContext, loki: HomelabService): HomelabService {
+/** `after`: Loki, which it ships to. */
+export function alloyContainer<T>(ctx: MonitoringContext<T>, after: pulumi.Resource[]): T {
   return ctx.svc(
     "alloy",
     {
@@ -49,8 +50,8 @@ export function alloyContainer(ctx: MonitoringContext, loki: HomelabService): Ho
       cpus: 0.5,
     },
     {
-      uploads: [{ file: ALLOY_CONFIG_FILE, content: alloyConfig({ stack: ctx.stack, dockerHost: `unix://${DOCKER_SOCKET}`, lokiUrl: `http://loki:${LOKI_PORT}` }) }],
-      after: [loki.container],
+      uploads: [{ file: ALLOY_CONFIG_FILE, content: alloyConfig({ stack: ctx.stack, dockerHost: `unix://${DOCKER_SOCKET}`, lokiUrl: `http://loki:${LOKI_PORT}`, swarm: ctx.swarm }) }],
+      after,
     },
   );
 }

@@ -1,7 +1,6 @@
 /** Prometheus with its generated config and rule file. */
 import { MONITORING_VOLUMES, UI_PORTS } from "../../infra/monitoring/layout";
 import { PROMETHEUS_CONFIG_FILE, PROMETHEUS_RULES_FILE } from "../../infra/monitoring/prometheus";
-import type { HomelabService } from "../homelabService";
 import { wget, type MonitoringContext } from "./context";
 
 export interface PrometheusFiles {
@@ -9,7 +8,7 @@ export interface PrometheusFiles {
   readonly rules: string;
 }
 
-export function prometheusContainer(ctx: MonitoringContext, files: PrometheusFiles, uiPort: number | undefined): HomelabService {
+export function prometheusContainer<T>(ctx: MonitoringContext<T>, files: PrometheusFiles, uiPort: number | undefined): T {
   return ctx.svc(
     "prometheus",
     {

@@ -1,11 +1,10 @@
 /** The Pushgateway the backup runners push their results to (runs only when the stack has backups). */
-import type { HomelabService } from "../homelabService";
 import { wget, type MonitoringContext } from "./context";
 
 /** The Pushgateway's persistence volume: last backup times survive its restart. */
 export const PUSHGATEWAY_VOLUME = "pushgateway-data";
 
-export function pushgatewayContainer(ctx: MonitoringContext): HomelabService {
+export function pushgatewayContainer<T>(ctx: MonitoringContext<T>): T {
   return ctx.svc("pushgateway", {
     key: "pushgateway",
     image: ctx.images.pushgateway,

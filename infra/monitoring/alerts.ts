@@ -25,7 +25,15 @@ export interface AlertOptions {
   readonly errorRateAlert: number;
   /** Disk usage from node-exporter when it runs, else from cAdvisor's root container. */
   readonly nodeExporter: boolean;
+  /**
+   * A Swarm: host figures per `node` (every target carries it), and a restart is a new task, not the same container again.
+   * @default false
+   */
+  readonly swarm?: boolean;
 }
+
+/** Label cAdvisor gives a Swarm task's series (its container labels, `--store_container_labels` on by default). */
+export const SWARM_SERVICE_LABEL = "container_label_com_docker_swarm_service_name";
 
 /** Restarts within 15 minutes above which a container counts as crash-looping. */
 export const RESTARTS_IN_15M = 3;
@@ -33,11 +41,37 @@ export const RESTARTS_IN_15M = 3;
 /** Filesystems that are not disks (node-exporter reports them too). */
 const PSEUDO_FS = 'fstype!~"tmpfs|ramfs|overlay|squashfs|nsfs|fuse.*"';
 
-export function diskUsageExpr(percent: number, nodeExporter: boolean): string {
+export function diskUsageExpr(percent: number, nodeExporter: boolean, swarm = false): string {
   return nodeExporter
     ? `100 * (1 - node_filesystem_avail_bytes{${PSEUDO_FS}} / node_filesystem_size_bytes{${PSEUDO_FS}}) > ${percent}`
     : // cAdvisor's root cgroup (id="/") reports each host filesystem's usage and capacity.
-      `100 * max by (device) (container_fs_usage_bytes{id="/"} / (container_fs_limit_bytes{id="/"} > 0)) > ${percent}`;
+      `100 * max by (${swarm ? "node, " : ""}device) (container_fs_usage_bytes{id="/"} / (container_fs_limit_bytes{id="/"} > 0)) > ${percent}`;
+}
+
+/**
+ * Restarts in 15 minutes. A Swarm replaces a failed task with a new container, so
+ * there a restart shows as one more task container seen in the window than run now.
+ */
+function restartRule(swarm: boolean): AlertRule {
+  if (!swarm) {
+    return {
+      alert: "ContainerRestarting",
+      // The start time changes on every restart of the same container.
+      expr: `sum by (name) (changes(container_start_time_seconds{name!=""}[15m])) > ${RESTARTS_IN_15M}`,
+      for: "0m",
+      labels: { severity: "warning" },
+      annotations: { summary: `container {{ $labels.name }} restarted more than ${RESTARTS_IN_15M} times in 15 minutes` },
+    };
+  }
+  const sel = `{${SWARM_SERVICE_LABEL}!=""}`;
+  const by = `count by (${SWARM_SERVICE_LABEL})`;
+  return {
+    alert: "ContainerRestarting",
+    expr: `${by} (max_over_time(container_start_time_seconds${sel}[15m])) - ${by} (container_start_time_seconds${sel}) > ${RESTARTS_IN_15M}`,
+    for: "0m",
+    labels: { severity: "warning" },
+    annotations: { summary: `Swarm service {{ $labels.${SWARM_SERVICE_LABEL} }} replaced more than ${RESTARTS_IN_15M} tasks in 15 minutes` },
+  };
 }
 
 /**
@@ -59,17 +93,10 @@ export function alertRules(plan: ScrapePlan, opts: AlertOptions): RuleFile {
     annotations: { summary: `${j.job} (${j.address}) has not answered Prometheus for 2 minutes` },
   }));
   const containers: AlertRule[] = [
-    {
-      alert: "ContainerRestarting",
-      // The start time changes on every restart of the same container.
-      expr: `sum by (name) (changes(container_start_time_seconds{name!=""}[15m])) > ${RESTARTS_IN_15M}`,
-      for: "0m",
-      labels: { severity: "warning" },
-      annotations: { summary: `container {{ $labels.name }} restarted more than ${RESTARTS_IN_15M} times in 15 minutes` },
-    },
+    restartRule(opts.swarm ?? false),
     {
       alert: "DiskUsageHigh",
-      expr: diskUsageExpr(opts.diskAlertPercent, opts.nodeExporter),
+      expr: diskUsageExpr(opts.diskAlertPercent, opts.nodeExporter, opts.swarm ?? false),
       for: "10m",
       labels: { severity: "warning" },
       annotations: {

@@ -32,7 +32,16 @@ export interface ShipperInput {
   readonly dockerHost: string;
   /** Loki's base URL on the monitoring network. */
   readonly lokiUrl: string;
+  /**
+   * One shipper per Swarm node: `service` is the task's Swarm service, `node` the node it runs on
+   * (the shipper's hostname, which the Swarm sets to the node's).
+   * @default false
+   */
+  readonly swarm?: boolean;
 }
+
+/** Labels Swarm puts on every task container (moby daemon/cluster/executor/container/container.go). */
+export const SWARM_SERVICE_NAME_LABEL = "com.docker.swarm.service.name";
 
 export const ALLOY_CONFIG_FILE = "/etc/alloy/config.alloy";
 export const ALLOY_PORT = 12345;
@@ -57,7 +66,7 @@ export function shipperBlocks(input: ShipperInput): AlloyBlock[] {
     ]),
     block("discovery.relabel", "containers", { targets: [] }, [
       block("rule", undefined, { source_labels: ["__meta_docker_container_name"], regex: "/(.*)", target_label: "container" }),
-      block("rule", undefined, { source_labels: [metaLabel("homelab.service")], target_label: "service" }),
+      block("rule", undefined, { source_labels: [metaLabel(input.swarm === true ? SWARM_SERVICE_NAME_LABEL : "homelab.service")], target_label: "service" }),
     ]),
     block("loki.source.docker", "containers", {
       host: input.dockerHost,
@@ -65,7 +74,7 @@ export function shipperBlocks(input: ShipperInput): AlloyBlock[] {
       relabel_rules: ref("discovery.relabel.containers.rules"),
       forward_to: [ref("loki.write.default.receiver")],
     }),
-    block("loki.write", "default", { external_labels: { object: { stack: input.stack } } }, [
+    block("loki.write", "default", { external_labels: { object: { stack: input.stack, ...(input.swarm === true ? { node: ref("constants.hostname") } : {}) } } }, [
       block("endpoint", undefined, { url: `${input.lokiUrl.replace(/\/$/, "")}/loki/api/v1/push` }),
     ]),
   ];

@@ -22,6 +22,11 @@ export interface RuleGroup {
 export interface PlatformAlertOptions {
   /** Host memory and disk trends from node-exporter when it runs, else from cAdvisor's root container. */
   readonly nodeExporter: boolean;
+  /**
+   * A Swarm: host memory per `node` (every target carries the label).
+   * @default false
+   */
+  readonly swarm?: boolean;
 }
 
 /** Working set share of a container's memory limit that raises ContainerMemoryNearLimit. */
@@ -46,6 +51,9 @@ export function watchdogRule(): AlertRule {
   return rule("Watchdog", "vector(1)", "0m", "none", "always firing while Prometheus, its rules and Alertmanager work (dead man's switch)");
 }
 
+/** One sum per host: the whole engine, or each Swarm node. */
+const sumOf = (opts: PlatformAlertOptions): string => (opts.swarm === true ? "sum by (node) " : "sum");
+
 export function hostRules(opts: PlatformAlertOptions): AlertRule[] {
   const rules = [
     // Most targets down together points at the host or its Docker engine, not at each service; Alertmanager
@@ -55,7 +63,7 @@ export function hostRules(opts: PlatformAlertOptions): AlertRule[] {
       ? rule("HostMemoryPressure", `node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes < ${HOST_MEMORY_AVAILABLE_MIN}`, "10m", "warning", `less than ${HOST_MEMORY_AVAILABLE_MIN * 100}% of the host's memory is available`)
       : rule(
           "HostMemoryPressure",
-          `1 - sum(container_memory_working_set_bytes{id="/"}) / sum(machine_memory_bytes) < ${HOST_MEMORY_AVAILABLE_MIN}`,
+          `1 - ${sumOf(opts)}(container_memory_working_set_bytes{id="/"}) / ${sumOf(opts)}(machine_memory_bytes) < ${HOST_MEMORY_AVAILABLE_MIN}`,
           "10m",
           "warning",
           `less than ${HOST_MEMORY_AVAILABLE_MIN * 100}% of the host's memory is available`,

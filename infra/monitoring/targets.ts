@@ -30,8 +30,11 @@ export interface ScrapePlan {
 }
 
 export interface ScrapeScope {
-  /** Host the monitoring containers run on. */
-  readonly host: string;
+  /**
+   * Host the monitoring containers run on.
+   * @default undefined: the network spans every host (a Swarm overlay), so only the network decides
+   */
+  readonly host?: string;
   /** Network (model name) Prometheus joins. */
   readonly network: string;
   readonly nodeExporter: boolean;
@@ -68,7 +71,7 @@ export function scrapePlan(services: readonly Service[], scope: ScrapeScope): Sc
   for (const s of services) {
     if (!s.metrics) continue;
     // Prometheus reaches targets by container name, which only resolves on a shared bridge network on one host.
-    if (s.host !== scope.host) {
+    if (scope.host !== undefined && s.host !== scope.host) {
       skipped.push({ service: s.key, reason: `runs on host "${s.host}", Prometheus on "${scope.host}"` });
     } else if (!s.networks.includes(scope.network)) {
       skipped.push({ service: s.key, reason: `not on network "${scope.network}"` });

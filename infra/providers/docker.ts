@@ -178,4 +178,15 @@ export const DOCKER_SECRET: ResourceBehaviour = {
   readBack: {},
 };
 
-export const DOCKER_BEHAVIOURS: readonly ResourceBehaviour[] = [DOCKER_CONTAINER, DOCKER_REMOTE_IMAGE, DOCKER_VOLUME, DOCKER_NETWORK, DOCKER_SERVICE, DOCKER_SECRET];
+export const DOCKER_SERVICE_CONFIG: ResourceBehaviour = {
+  type: "docker:index/serviceConfig:ServiceConfig",
+  sources: [`${REPO}:internal/provider/resource_docker_config.go`],
+  defaults: {},
+  // name, data, data_raw and labels are all ForceNew; there is no Update. Read stores `data` as
+  // base64.StdEncoding of the bytes, which is what the program sends.
+  forceNew: ["name", "data", "dataRaw", "labels"],
+  updatable: [],
+  readBack: {},
+};
+
+export const DOCKER_BEHAVIOURS: readonly ResourceBehaviour[] = [DOCKER_CONTAINER, DOCKER_REMOTE_IMAGE, DOCKER_VOLUME, DOCKER_NETWORK, DOCKER_SERVICE, DOCKER_SECRET, DOCKER_SERVICE_CONFIG];

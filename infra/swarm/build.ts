@@ -1,17 +1,18 @@
 /**
  * Composes a `homelab:engine: swarm` stack: one provider on the manager,
  * one overlay network per network the services use, one Swarm service per
- * config service. The platform features (tunnel, monitoring, Watchtower)
- * are refused by validation until they have a Swarm rendering.
+ * config service, the tunnel connector and the monitoring stack as Swarm
+ * services too (Watchtower is refused: the Swarm would undo its updates).
  */
 import { DockerHost } from "../../components/dockerHost";
 import { SwarmNetwork } from "../../components/swarmNetwork";
 import { SwarmService } from "../../components/swarmService";
-import { buildGhcrSecrets, buildTunnel, cloudflareProvider, serviceRoutes, type IngressOutputs } from "../ingress";
+import { buildGhcrSecrets, buildTunnel, cloudflareProvider, ingressRoutes, type IngressOutputs } from "../ingress";
 import type { HomelabModel } from "../model";
-import { serviceOutputs, type HomelabOutputs } from "../program";
+import { serviceOutputs, tracingEnvironment, type HomelabOutputs } from "../program";
 import { eligibleNodes, parseConstraint, type Constraint } from "./constraints";
 import { defaultRollout, type SwarmServiceSpec, type SwarmSpec } from "./model";
+import { buildSwarmMonitoring, swarmMonitoringRoutes } from "./monitoring";
 
 export interface SwarmBuilt {
   readonly manager: DockerHost;
@@ -42,8 +43,8 @@ export function buildSwarm(model: HomelabModel): { outputs: HomelabOutputs; buil
   });
 
   const used = new Set(model.services.flatMap((s) => s.networks));
-  // The tunnel connector joins the default network.
-  if (model.features.tunnel) used.add(model.defaultNetwork);
+  // The tunnel connector and the monitoring services join the default network.
+  if (model.features.tunnel || model.features.monitoring) used.add(model.defaultNetwork);
   const networks = new Map<string, SwarmNetwork>();
   for (const n of model.networks.filter((x) => used.has(x.name))) {
     networks.set(
@@ -62,12 +63,15 @@ export function buildSwarm(model: HomelabModel): { outputs: HomelabOutputs; buil
         stack: model.stack,
         provider: manager.provider,
         networks: Object.fromEntries(s.networks.map((n) => [n, networks.get(n)!.networkId])),
+        extraEnvironment: tracingEnvironment(model, s),
         logMaxSize: model.profile.logMaxSize,
         logMaxFiles: model.profile.logMaxFiles,
       }),
     );
   }
 
+  const connector = model.features.tunnel && model.cloudflare !== undefined && ingressRoutes(model, swarmMonitoringRoutes(model)).length > 0;
+  if (model.features.monitoring) buildSwarmMonitoring(model, manager, networks.get(model.defaultNetwork)!, connector);
   const ingress = model.features.tunnel ? buildSwarmIngress(model, manager, networks.get(model.defaultNetwork)) : undefined;
   // The GHCR token in each service repository does not depend on the engine.
   if (model.features.ghcr) buildGhcrSecrets(model);
@@ -107,7 +111,7 @@ export function connectorSpec(swarm: SwarmSpec): SwarmServiceSpec {
 
 /** The tunnel with its connector as a Swarm service on the default overlay network. */
 function buildSwarmIngress(model: HomelabModel, manager: DockerHost, network: SwarmNetwork | undefined): IngressOutputs | undefined {
-  const routes = serviceRoutes(model);
+  const routes = ingressRoutes(model, swarmMonitoringRoutes(model));
   // checkIngress requires homelab:cloudflare as soon as one hostname is routed.
   if (routes.length === 0 || model.cloudflare === undefined || network === undefined) return undefined;
   return buildTunnel(model, routes, cloudflareProvider(model), {

@@ -10,6 +10,7 @@ import type { HomelabModel, Service } from "../model";
 import { checkGhcrRepos, checkGithub, checkImages, checkIngress, checkReferences, checkVolumes } from "../validate";
 import { eligibleNodes, parseConstraint, unknownNameProblem, type Constraint } from "./constraints";
 import { isStateful, type SwarmServiceSpec, type SwarmSpec } from "./model";
+import { checkSwarmMonitoring } from "./monitoringValidate";
 
 type SwarmCheck = (m: HomelabModel, swarm: SwarmSpec) => ConfigProblem[];
 
@@ -18,8 +19,6 @@ const svcPath = (s: Service, ...rest: PropertyKey[]): string => formatPath(["ser
 /** Platform features whose Swarm rendering does not exist yet: refused rather than rendered wrong. */
 export const checkFeatures: SwarmCheck = (m) => {
   const out: ConfigProblem[] = [];
-  const notYet = (f: string): ConfigProblem => ({ file: m.file, path: formatPath(["features", f]), message: `is not supported with homelab:engine: swarm yet; set homelab:features.${f} to false` });
-  if (m.features.monitoring) out.push(notYet("monitoring"));
   if (m.features.watchtower) {
     out.push({ file: m.file, path: formatPath(["features", "watchtower"]), message: "Watchtower updates containers, not Swarm services (the Swarm would undo it); set it to false and promote images with npm run promote" });
   }
@@ -185,7 +184,7 @@ export const checkSwarmTunnel: SwarmCheck = (m) => {
   return out;
 };
 
-const SWARM_CHECKS: readonly SwarmCheck[] = [checkFeatures, checkSwarmTunnel, checkServiceNames, checkPublishedPorts, checkUnsupportedServiceKeys, checkPlacement, checkRollout];
+const SWARM_CHECKS: readonly SwarmCheck[] = [checkFeatures, checkSwarmTunnel, checkServiceNames, checkPublishedPorts, checkUnsupportedServiceKeys, checkPlacement, checkRollout, checkSwarmMonitoring];
 
 /** Every problem of a Swarm stack: the engine-independent checks plus Swarm's own. */
 export function swarmProblems(m: HomelabModel): ConfigProblem[] {

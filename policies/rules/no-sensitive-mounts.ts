@@ -7,8 +7,11 @@ import { bool, Props, records, str } from "../lib/values";
 export const DOCKER_SOCKETS = ["/var/run/docker.sock", "/run/docker.sock"];
 export const SENSITIVE_PATHS = ["/", "/etc", "/proc", "/sys", "/root", "/boot", "/dev", "/run", "/var/run", "/var/lib/docker", "/usr", "/lib", "/bin", "/sbin"];
 
-/** Host agents that need read-only views of the host: updater, container metrics, log shippers, node metrics. */
-export const ALLOWED_HOST_AGENTS = ["nickfedor/watchtower", "gcr.io/cadvisor/cadvisor", "grafana/alloy", "grafana/promtail", "prom/node-exporter"];
+/**
+ * Host agents that need read-only views of the host: updater, container metrics, log shippers, node metrics,
+ * and Prometheus, which on a Swarm discovers tasks through the manager's socket (dockerswarm_sd_configs).
+ */
+export const ALLOWED_HOST_AGENTS = ["nickfedor/watchtower", "gcr.io/cadvisor/cadvisor", "grafana/alloy", "grafana/promtail", "prom/node-exporter", "prom/prometheus"];
 
 export interface NoSensitiveMountsConfig {
     allowedImages: string[];

@@ -100,7 +100,6 @@ describe("Swarm validation", () => {
   it("refuses what Swarm cannot do instead of ignoring it, all at once", () => {
     expect(
       problems([
-        [["homelab:features", "monitoring"], true],
         [["homelab:features", "watchtower"], true],
         [["homelab:services", "worker", "dependsOn"], ["cache"]],
         [["homelab:services", "worker", "gpus"], "all"],
@@ -109,7 +108,6 @@ describe("Swarm validation", () => {
         [["homelab:services", "cache", "placement"], { maxReplicasPerNode: 1 }],
       ]),
     ).toEqual([
-      `${F}: homelab:features.monitoring: is not supported with homelab:engine: swarm yet; set homelab:features.monitoring to false`,
       `${F}: homelab:features.watchtower: Watchtower updates containers, not Swarm services (the Swarm would undo it); set it to false and promote images with npm run promote`,
       `${F}: homelab:services.worker.dependsOn: Swarm starts services in no particular order: remove dependsOn and let the service retry until what it needs answers`,
       `${F}: homelab:services.worker.gpus: Swarm services cannot request GPUs this way yet; remove gpus and pin the service to the GPU node with a placement constraint`,

@@ -22,14 +22,47 @@ test("npm run plan -- --project-dir examples/swarm --all plans the example clean
   const [swarm] = out.stacks;
   expect(swarm.stack).toBe("swarm");
   expect(swarm.violations.filter((v) => v.level === "mandatory")).toEqual([]);
-  expect(swarm.resources.filter((x) => x.type === "docker:index/service:Service").map((x) => x.name).sort()).toEqual(
-    ["cache-service", "commander-service", "postgres-service", "sentinel-service", "tunnel-connector-service", "worker-service"],
-  );
+  expect(swarm.resources.filter((x) => x.type === "docker:index/service:Service").map((x) => x.name).sort()).toEqual([
+    "cache-service",
+    "commander-service",
+    "monitoring-alertmanager-service",
+    "monitoring-alloy-service",
+    "monitoring-cadvisor-service",
+    "monitoring-grafana-service",
+    "monitoring-jaeger-service",
+    "monitoring-loki-service",
+    "monitoring-prometheus-service",
+    "postgres-service",
+    "sentinel-service",
+    "tunnel-connector-service",
+    "worker-service",
+  ]);
+  // Jaeger's image has no shell for a healthcheck (as on the Docker engine): the one advisory finding.
+  expect(swarm.violations.map((v) => [v.policy, v.urn.split("::").pop()])).toEqual([["require-healthcheck", "monitoring-jaeger-service"]]);
   const tunnel = swarm.endpoints.filter((e) => e.kind === "tunnel").map((e) => (e.kind === "tunnel" ? [e.hostname, e.access, e.container, e.host] : []));
   expect(tunnel).toEqual([
     ["api.miravaz.com", "public", "commander", "swarm, 2 replica(s)"],
     ["sentinel.miravaz.com", "access", "sentinel", "swarm, 2 replica(s) where node.labels.gpu != true"],
+    ["grafana.miravaz.com", "access", "grafana", "swarm, 1 replica(s) where node.hostname == manager"],
   ]);
+});
+
+test("the Swarm table lists the monitoring services: agents on every node, the rest on the manager", async () => {
+  const plans = await planStacks({ stacks: ["swarm"], projectDir: SWARM_DIR });
+  const rows = renderText(plans)
+    .split("\n")
+    .filter((l) => /^\s+(cadvisor|alloy|prometheus|grafana|loki|jaeger|alertmanager)\s/.test(l))
+    .map((l) => l.trim().split(/\s{2,}/));
+  expect(rows).toEqual([
+    ["cadvisor", "one per node", "manager, gpu, storage"],
+    ["jaeger", "1 replica", "manager"],
+    ["alertmanager", "1 replica", "manager"],
+    ["prometheus", "1 replica", "manager"],
+    ["loki", "1 replica", "manager"],
+    ["alloy", "one per node", "manager, gpu, storage"],
+    ["grafana", "1 replica", "manager"],
+  ]);
+  expect(renderMarkdown(plans)).toMatch(/\| prometheus \| 1 replica \| manager \|/);
 });
 
 describe("with a published port", () => {

@@ -23,10 +23,12 @@ const service = (key: string): RecordedResource => named(ev.resources, `${key}-s
 const taskSpec = (key: string): Obj => service(key).inputs.taskSpec as Obj;
 const containerSpec = (key: string): Obj => taskSpec(key).containerSpec as Obj;
 
-test("a stack on the Swarm engine registers Swarm services and overlay networks, never a container or a volume", () => {
+test("a stack on the Swarm engine registers Swarm services, configs and overlay networks, never a container or a volume", () => {
   const types = new Set(ev.resources.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:")).map((r) => r.type));
-  expect([...types].filter((t) => t.startsWith("docker:")).sort()).toEqual([NETWORK, SECRET, SERVICE].sort());
-  expect(ofType(ev.resources, SERVICE).map((s) => s.inputs.name).sort()).toEqual(["cache", "cloudflared", "commander", "postgres", "sentinel", "worker"]);
+  expect([...types].filter((t) => t.startsWith("docker:")).sort()).toEqual([NETWORK, SECRET, SERVICE, "docker:index/serviceConfig:ServiceConfig"].sort());
+  expect(ofType(ev.resources, SERVICE).map((s) => s.inputs.name).sort()).toEqual(
+    ["alertmanager", "alloy", "cache", "cadvisor", "cloudflared", "commander", "grafana", "jaeger", "loki", "postgres", "prometheus", "sentinel", "worker"],
+  );
 });
 
 test("the tunnel connector is a Swarm service: two replicas on different nodes, the token a secret, on the default network", () => {
@@ -104,7 +106,7 @@ test("secretsAs env (the default): the value is a secret environment variable", 
   const e = await evaluateStack({ stack: SWARM_STACK, stackFileText: editSwarm([[["homelab:services", "postgres", "secretsAs"], undefined]]), projectDir: SWARM_DIR });
   const env = ((named(e.resources, "postgres-service").inputs.taskSpec as Obj).containerSpec as Obj).env as Obj;
   expect((env.POSTGRES_PASSWORD as Obj)[SECRET_SIG]).toBeDefined();
-  expect(ofType(e.resources, SECRET).map((s) => s.name)).toEqual(["commander-DATABASE_PASSWORD-secret"]);
+  expect(ofType(e.resources, SECRET).map((s) => s.name).filter((n) => !n.startsWith("monitoring-"))).toEqual(["commander-DATABASE_PASSWORD-secret"]);
 });
 
 test("named volumes are mounted, and no volume resource is created on the manager", () => {

@@ -1,0 +1,217 @@
+import { createHash } from "crypto";
+import * as path from "path";
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { alertmanagerYaml, ALERTMANAGER_PORT } from "../infra/alerting/alertmanager";
+import type { AlertingConfig } from "../infra/alerting/schema";
+import { platformService, type Service } from "../infra/model";
+import { DOCKER_SOCKET } from "../infra/monitoring/alloy";
+import { homelabRulesYaml } from "../infra/monitoring/ruleFile";
+import { swarmPrometheusYaml } from "../infra/monitoring/swarmPrometheus";
+import { scrapePlan, type ScrapePlan } from "../infra/monitoring/targets";
+import type { SwarmSpec } from "../infra/swarm/model";
+import { swarmMonitoringSpec } from "../infra/swarm/monitoringSpec";
+import type { FileUpload } from "./homelabService";
+import { alertmanagerContainer } from "./monitoringContainers/alertmanager";
+import { MONITORING_IMAGES, type MonitoringContext, type MonitoringImages, type ServiceExtra, type ServiceSpec } from "./monitoringContainers/context";
+import { cadvisorContainer, nodeExporterContainer } from "./monitoringContainers/exporters";
+import { grafanaContainer } from "./monitoringContainers/grafana";
+import { jaegerContainer } from "./monitoringContainers/jaeger";
+import { alloyContainer, lokiContainer } from "./monitoringContainers/logs";
+import { prometheusContainer } from "./monitoringContainers/prometheus";
+import { pushgatewayContainer } from "./monitoringContainers/pushgateway";
+import { SECRETS_DIR, SwarmService } from "./swarmService";
+
+export interface SwarmMonitoringArgs {
+  readonly stack: string;
+  readonly swarm: SwarmSpec;
+  /** Host (a Swarm manager) the single-task services are pinned to. */
+  readonly host: string;
+  /** The provider of a Swarm manager. */
+  readonly provider: docker.Provider;
+  /** Model name of the overlay network every monitoring service joins (the stack's default network). */
+  readonly network: string;
+  readonly networkId: pulumi.Input<string>;
+  /** Every service of the stack; those with `metrics` become scrape jobs, their `alerts` rules. */
+  readonly services: readonly Service[];
+  /** @default 15 */
+  readonly retentionDays?: number;
+  /** @default a generated RandomPassword */
+  readonly grafanaAdminPassword?: pulumi.Input<string>;
+  /** @default false */
+  readonly nodeExporter?: boolean;
+  /**
+   * Scrape the tunnel connector's tasks.
+   * @default false
+   */
+  readonly tunnelConnector?: boolean;
+  /** @default 80 */
+  readonly diskAlertPercent?: number;
+  /** @default 0.05 */
+  readonly errorRateAlert?: number;
+  /** @default {} */
+  readonly alerting?: AlertingConfig;
+  /** @default Grafana's own */
+  readonly grafanaRootUrl?: string;
+  /** @default MONITORING_IMAGES */
+  readonly images?: Partial<MonitoringImages>;
+  /** @default undefined (no backups, no Pushgateway) */
+  readonly backupRpo?: string;
+  readonly logMaxSize: string;
+  readonly logMaxFiles: number;
+}
+
+/** Hostname a global agent's task takes: its node's (Swarm's service templates), so the shipper can label logs by node. */
+const NODE_HOSTNAME = "{{.Node.Hostname}}";
+
+/**
+ * The monitoring stack as Swarm services, built by the same builders as the
+ * Docker engine's (components/monitoringContainers/): per-node agents as
+ * global services, the rest one task pinned to the monitoring host (their
+ * volumes live there). Generated files become Swarm configs, secret ones
+ * (Alertmanager's receivers, Grafana's admin password) Swarm secrets.
+ * Prometheus finds every task through the manager's API (it runs on a manager,
+ * the socket mounted read-only).
+ */
+export class SwarmMonitoring extends pulumi.ComponentResource {
+  /** Monitoring services by key. */
+  readonly services: Readonly<Record<string, SwarmService>>;
+  readonly scrapePlan: ScrapePlan;
+  private readonly dockerProvider: docker.Provider;
+
+  constructor(name: string, args: SwarmMonitoringArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super("homelab:swarm:Monitoring", name, {}, opts);
+    this.dockerProvider = args.provider;
+    const nodeExporter = args.nodeExporter ?? false;
+    const backups = args.backupRpo !== undefined;
+    // No host: the overlay network spans the nodes, so only the network decides what Prometheus reaches.
+    this.scrapePlan = scrapePlan(args.services, { network: args.network, nodeExporter, cloudflared: args.tunnelConnector ?? false, pushgateway: backups });
+    const ctx = this.context(name, args);
+
+    const s: Record<string, SwarmService> = {};
+    s.cadvisor = cadvisorContainer(ctx);
+    if (nodeExporter) s["node-exporter"] = nodeExporterContainer(ctx);
+    if (backups) s.pushgateway = pushgatewayContainer(ctx);
+    s.jaeger = jaegerContainer(ctx, undefined);
+    s.alertmanager = alertmanagerContainer(ctx, alertmanagerYaml(args.alerting ?? {}), undefined);
+    const alertOptions = { diskAlertPercent: args.diskAlertPercent ?? 80, errorRateAlert: args.errorRateAlert ?? 0.05, nodeExporter, swarm: true };
+    s.prometheus = prometheusContainer(
+      ctx,
+      {
+        config: swarmPrometheusYaml(this.scrapePlan, { stack: args.stack, network: args.network, alertmanager: `alertmanager:${ALERTMANAGER_PORT}` }),
+        rules: homelabRulesYaml(this.scrapePlan, alertOptions, args.services, args.backupRpo),
+      },
+      undefined,
+    );
+    s.loki = lokiContainer(ctx);
+    s.alloy = alloyContainer(ctx, [s.loki.service]);
+    const password = args.grafanaAdminPassword ?? new random.RandomPassword(`${name}-grafana-admin-password`, { length: 32, special: false }, { parent: this }).result;
+    s.grafana = grafanaContainer(ctx, {
+      adminPassword: password,
+      rootUrl: args.grafanaRootUrl,
+      uiPort: undefined,
+      after: [s.prometheus.service, s.loki.service, s.jaeger.service, s.alertmanager.service],
+      backupDashboard: backups,
+    });
+    this.services = s;
+    this.registerOutputs({ services: Object.keys(s), scrapeJobs: this.scrapePlan.jobs.map((j) => j.job) });
+  }
+
+  private context(name: string, args: SwarmMonitoringArgs): MonitoringContext<SwarmService> {
+    const svc = (role: string, spec: ServiceSpec, extra: ServiceExtra = {}): SwarmService => {
+      const key = spec.key;
+      const configs = (extra.uploads ?? []).map((u) => this.config(`${name}-${role}`, args.stack, key, u));
+      const secretFiles = [
+        ...(extra.secretUploads ?? []).map((u) => ({ file: path.posix.basename(u.file), content: u.content })),
+        ...Object.entries(extra.secrets ?? {}).map(([k, v]) => ({ file: k, content: v })),
+      ];
+      const secrets = secretFiles.map((f) => this.secret(`${name}-${role}`, key, f.file, f.content));
+      // A program reads a secret variable from its file through `<NAME>__FILE` (Grafana's convention).
+      const fileEnv = Object.fromEntries(Object.keys(extra.secrets ?? {}).map((k) => [`${k}__FILE`, `${SECRETS_DIR}/${k}`]));
+      const service = platformService({ networks: [args.network], ...swarmTweaks(spec), environment: { ...(spec.environment ?? {}), ...fileEnv } });
+      return new SwarmService(
+        `${name}-${role}`,
+        {
+          service,
+          swarm: swarmMonitoringSpec(args.swarm, args.host, key),
+          stack: args.stack,
+          provider: args.provider,
+          networks: { [args.network]: args.networkId },
+          containerSpecExtra: {
+            configs: configs.length > 0 ? configs.map((c) => ({ configId: c.config.id, configName: c.config.name, fileName: c.file })) : undefined,
+            secrets: secrets.length > 0 ? secrets.map((x) => ({ secretId: x.secret.id, secretName: x.secret.name, fileName: x.file })) : undefined,
+            hostname: key === "alloy" ? NODE_HOSTNAME : undefined,
+          },
+          after: [...(extra.after ?? []), ...configs.map((c) => c.config), ...secrets.map((x) => x.secret)],
+          logMaxSize: args.logMaxSize,
+          logMaxFiles: args.logMaxFiles,
+        },
+        { parent: this },
+      );
+    };
+    return {
+      svc,
+      secretFile: (file) => `${SECRETS_DIR}/${path.posix.basename(file)}`,
+      swarm: true,
+      // The routing mesh would publish on every interface of every node: the UIs go through the tunnel (checkSwarmMonitoring).
+      publish: () => [],
+      images: { ...MONITORING_IMAGES, ...(args.images ?? {}) },
+      stack: args.stack,
+      retentionDays: args.retentionDays ?? 15,
+    };
+  }
+
+  /**
+   * One Swarm config per generated file. A config cannot change, so its name
+   * carries a hash of the file: new content is a new config (the provider
+   * replaces on name and data), created first, the service moved to it, and
+   * only then the old one deleted (Pulumi's default create-before-delete).
+   */
+  private config(prefix: string, stack: string, key: string, u: FileUpload): { config: docker.ServiceConfig; file: string } {
+    // Directory and file name: Grafana's datasources and dashboard provider are both homelab.yaml.
+    const base = `${path.posix.basename(path.posix.dirname(u.file))}-${path.posix.basename(u.file)}`;
+    const name = pulumi.output(u.content).apply((c) => `${stack}_${key}_${createHash("sha256").update(u.file).update("\0").update(c).digest("hex").slice(0, 16)}`);
+    const config = new docker.ServiceConfig(
+      `${prefix}-${base}-config`,
+      {
+        name,
+        data: pulumi.output(u.content).apply((c) => Buffer.from(c, "utf8").toString("base64")),
+        labels: [
+          { label: "homelab.stack", value: stack },
+          { label: "homelab.service", value: key },
+        ],
+      },
+      { parent: this, provider: this.dockerProvider, deleteBeforeReplace: false },
+    );
+    return { config, file: u.file };
+  }
+
+  /** A Swarm secret per secret file, named with a random suffix renewed with the value (SwarmService's scheme). */
+  private secret(prefix: string, key: string, file: string, content: pulumi.Input<string>): { secret: docker.Secret; file: string } {
+    const data = pulumi.secret(pulumi.output(content).apply((c) => Buffer.from(c, "utf8").toString("base64")));
+    const suffix = new random.RandomBytes(`${prefix}-${file}-secret-suffix`, { length: 4, keepers: { data } }, { parent: this });
+    const secret = new docker.Secret(
+      `${prefix}-${file}-secret`,
+      { name: pulumi.interpolate`${key}_${file.replace(/[^A-Za-z0-9_.-]/g, "_")}_${suffix.hex}`, data, labels: [{ label: "homelab.service", value: key }] },
+      { parent: this, provider: this.dockerProvider },
+    );
+    return { secret, file };
+  }
+
+}
+
+/**
+ * Prometheus reads the manager's API through the Docker socket (root-owned,
+ * so it runs as root) and writes its data volume, which the image made
+ * nobody's: of root's capabilities it keeps DAC_OVERRIDE only.
+ */
+function swarmTweaks(spec: ServiceSpec): ServiceSpec {
+  if (spec.key !== "prometheus") return spec;
+  return {
+    ...spec,
+    user: "0",
+    capAdd: ["DAC_OVERRIDE"],
+    volumes: [...(spec.volumes ?? []), { type: "bind", source: DOCKER_SOCKET, target: DOCKER_SOCKET, readOnly: true }],
+  };
+}
