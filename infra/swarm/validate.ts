@@ -10,6 +10,7 @@ import type { HomelabModel, Service } from "../model";
 import { checkGhcrRepos, checkGithub, checkImages, checkIngress, checkReferences, checkVolumes } from "../validate";
 import { eligibleNodes, parseConstraint, unknownNameProblem, type Constraint } from "./constraints";
 import { isStateful, type SwarmServiceSpec, type SwarmSpec } from "./model";
+import { checkSwarmFiles } from "./validateFiles";
 
 type SwarmCheck = (m: HomelabModel, swarm: SwarmSpec) => ConfigProblem[];
 
@@ -70,11 +71,6 @@ export const checkUnsupportedServiceKeys: SwarmCheck = (m) =>
       : []),
     ...(s.gpus !== undefined
       ? [{ file: m.file, path: svcPath(s, "gpus"), message: "Swarm services cannot request GPUs this way yet; remove gpus and pin the service to the GPU node with a placement constraint" }]
-      : []),
-    // Uploads are a container feature; Swarm's equivalent (docker.Config / docker.Secret files) is not rendered from these keys yet.
-    ...(s.files.length > 0 ? [{ file: m.file, path: svcPath(s, "files"), message: "files are not supported with homelab:engine: swarm yet; bake the file into the image or mount it from a volume" }] : []),
-    ...(s.secretFiles.length > 0
-      ? [{ file: m.file, path: svcPath(s, "secretFiles"), message: "secretFiles are not supported with homelab:engine: swarm yet; use secretEnvironment with secretsAs: files (one Swarm secret per value under /run/secrets)" }]
       : []),
   ]);
 
@@ -185,7 +181,16 @@ export const checkSwarmTunnel: SwarmCheck = (m) => {
   return out;
 };
 
-const SWARM_CHECKS: readonly SwarmCheck[] = [checkFeatures, checkSwarmTunnel, checkServiceNames, checkPublishedPorts, checkUnsupportedServiceKeys, checkPlacement, checkRollout];
+const SWARM_CHECKS: readonly SwarmCheck[] = [
+  checkFeatures,
+  checkSwarmTunnel,
+  checkServiceNames,
+  checkPublishedPorts,
+  checkUnsupportedServiceKeys,
+  checkPlacement,
+  checkRollout,
+  checkSwarmFiles,
+];
 
 /** Every problem of a Swarm stack: the engine-independent checks plus Swarm's own. */
 export function swarmProblems(m: HomelabModel): ConfigProblem[] {

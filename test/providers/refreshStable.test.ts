@@ -50,6 +50,7 @@ test("the evaluations register every resource type the program uses", () => {
     "docker:index/remoteImage:RemoteImage",
     "docker:index/secret:Secret",
     "docker:index/service:Service",
+    "docker:index/serviceConfig:ServiceConfig",
     "docker:index/volume:Volume",
     "github:index/actionsSecret:ActionsSecret",
     "random:index/randomBytes:RandomBytes",

@@ -118,17 +118,35 @@ describe("Swarm validation", () => {
     ]);
   });
 
-  it("refuses backups, files and secret files, which have no Swarm rendering yet", () => {
+  it("refuses backups, which have no Swarm rendering yet", () => {
+    expect(
+      problems([[["homelab:backups"], { repository: { type: "local", path: "/srv/restic" }, password: "plain-for-this-pure-check" }]]).filter((p) => !p.includes("must be a secret")),
+    ).toEqual([`${F}: homelab:backups: backups are not supported with homelab:engine: swarm yet; remove homelab:backups (back the nodes' volumes up outside homelab)`]);
+  });
+
+  it("checks files and secret files against what a Swarm takes, with key paths, never quoting a secret", () => {
+    const long = "a-secret-file-name-long-enough-to-pass-swarms-limit";
     expect(
       problems([
-        [["homelab:backups"], { repository: { type: "local", path: "/srv/restic" }, password: "plain-for-this-pure-check" }],
-        [["homelab:services", "worker", "files"], { conf: { path: "/etc/app.conf", content: "x=1" } }],
-        [["homelab:services", "worker", "secretFiles"], { dotenv: { path: "/app/.env", values: { TOKEN: "t0ken-value" } } }],
-      ]).filter((p) => !p.includes("must be a secret")),
+        [["homelab:services", "sentinel", "files", "thresholds", "owner"], "app"],
+        [["homelab:services", "sentinel", "files", "empty"], { path: "/app/empty.conf", content: "" }],
+        [["homelab:services", "worker", "secretFiles", "dotenv", "group"], "staff"],
+        [["homelab:services", "worker", "secretFiles", long], { path: "/app/other.env", values: {} }],
+      ]),
     ).toEqual([
-      `${F}: homelab:backups: backups are not supported with homelab:engine: swarm yet; remove homelab:backups (back the nodes' volumes up outside homelab)`,
-      `${F}: homelab:services.worker.files: files are not supported with homelab:engine: swarm yet; bake the file into the image or mount it from a volume`,
-      `${F}: homelab:services.worker.secretFiles: secretFiles are not supported with homelab:engine: swarm yet; use secretEnvironment with secretsAs: files (one Swarm secret per value under /run/secrets)`,
+      `${F}: homelab:services.sentinel.files.thresholds.owner: "app" is a name; a Swarm mounts files with a numeric user id (e.g. 1000): write the id`,
+      `${F}: homelab:services.sentinel.files.empty.content: is empty, and a Swarm config cannot be`,
+      `${F}: homelab:services.worker.secretFiles.dotenv.group: "staff" is a name; a Swarm mounts files with a numeric group id (e.g. 1000): write the id`,
+      `${F}: homelab:services.worker.secretFiles.${long}: the Swarm secret "worker_${long}_<suffix>" would be 67 characters, more than Swarm's 64: shorten the name or the service's containerName`,
+      `${F}: homelab:services.worker.secretFiles.${long}.values: is empty, and a Swarm secret cannot be`,
+    ]);
+  });
+
+  it("mounts files into a read-only root filesystem, which the Docker engine's copy cannot", () => {
+    const m = loadText(editSwarm([[["homelab:services", "sentinel", "readOnly"], true]]));
+    expect(m.services.find((s) => s.key === "sentinel")).toMatchObject({ readOnly: true, files: [{ name: "thresholds", path: "/app/config/thresholds.yaml" }] });
+    expect(problemsOf(() => loadText(editStack("dev", [[["homelab:services", "cache", "readOnly"], true], [["homelab:services", "cache", "files"], { c: { path: "/etc/c.conf", content: "x" } }]]), "dev"))).toEqual([
+      "Pulumi.dev.yaml: homelab:services.cache.readOnly: files and secretFiles cannot be copied into a read-only root filesystem; drop readOnly or mount the files from a volume",
     ]);
   });
 
