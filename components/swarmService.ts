@@ -140,7 +140,7 @@ export class SwarmService extends pulumi.ComponentResource {
             stopGracePeriod: canonicalShortDuration(`${svc.stopGraceSeconds}s`),
             stopSignal: svc.stopSignal,
           },
-          resources: taskResources(svc),
+          resources: taskResources(svc, spec),
           restartPolicy: { condition: restartCondition(svc), delay: "5s" },
           placement: taskPlacement(spec),
           // Network ids, not names: names make the provider plan a replacement on every run (resource_docker_service.go).
@@ -170,10 +170,13 @@ function nonEmpty<T>(xs: readonly T[]): T[] | undefined {
  * Memory is reserved as well as capped, so the scheduler never packs a node past its memory;
  * CPU is only capped: it is shared, and a reservation would strand idle cores.
  */
-function taskResources(svc: Service): Resources {
+function taskResources(svc: Service, spec: SwarmServiceSpec): Resources {
+  const memory = svc.memoryMb === undefined ? undefined : svc.memoryMb * MIB;
+  // GPUs as a count of the nodes' generic resource (`NVIDIA-GPU=1`): the scheduler picks a node with that many free.
+  const gpus = spec.gpus === undefined ? undefined : { discreteResourcesSpecs: [`${spec.gpus.kind}=${spec.gpus.count}`] };
   return {
-    limits: { memoryBytes: svc.memoryMb === undefined ? undefined : svc.memoryMb * MIB, nanoCpus: svc.cpus === undefined ? undefined : Math.round(svc.cpus * NANO) },
-    reservation: svc.memoryMb === undefined ? undefined : { memoryBytes: svc.memoryMb * MIB },
+    limits: { memoryBytes: memory, nanoCpus: svc.cpus === undefined ? undefined : Math.round(svc.cpus * NANO) },
+    reservation: memory === undefined && gpus === undefined ? undefined : { memoryBytes: memory, genericResources: gpus },
   };
 }
 

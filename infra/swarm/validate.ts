@@ -11,6 +11,8 @@ import { checkGhcrRepos, checkGithub, checkImages, checkIngress, checkReferences
 import { eligibleNodes, parseConstraint, unknownNameProblem, type Constraint } from "./constraints";
 import { isStateful, type SwarmServiceSpec, type SwarmSpec } from "./model";
 import { checkSwarmFiles } from "./validateFiles";
+import { checkGpus } from "./validateGpus";
+import { withGpus } from "./gpus";
 
 type SwarmCheck = (m: HomelabModel, swarm: SwarmSpec) => ConfigProblem[];
 
@@ -63,14 +65,11 @@ export const checkPublishedPorts: SwarmCheck = (m) => {
   return out;
 };
 
-/** Swarm has no start order and no GPU flag; said instead of ignored. */
+/** Swarm has no start order; said instead of ignored. */
 export const checkUnsupportedServiceKeys: SwarmCheck = (m) =>
   m.services.flatMap((s) => [
     ...(s.dependsOn.length > 0
       ? [{ file: m.file, path: svcPath(s, "dependsOn"), message: "Swarm starts services in no particular order: remove dependsOn and let the service retry until what it needs answers" }]
-      : []),
-    ...(s.gpus !== undefined
-      ? [{ file: m.file, path: svcPath(s, "gpus"), message: "Swarm services cannot request GPUs this way yet; remove gpus and pin the service to the GPU node with a placement constraint" }]
       : []),
   ]);
 
@@ -119,11 +118,14 @@ export const checkPlacement: SwarmCheck = (m, swarm) => {
       out.push({ file: m.file, path: svcPath(s, "placement", "maxReplicasPerNode"), message: "a global service runs one task per node already; remove maxReplicasPerNode" });
     }
     if (constraints === undefined) continue;
-    const nodes = eligibleNodes(swarm.nodes, constraints);
-    if (nodes.length === 0) {
+    const allowed = eligibleNodes(swarm.nodes, constraints);
+    if (allowed.length === 0) {
       out.push({ file: m.file, path: svcPath(s, "placement", "constraints"), message: "no declared node satisfies every constraint: the service would never be scheduled" });
       continue;
     }
+    // The scheduler also skips nodes without the GPUs the service reserves (none left is checkGpus' to report).
+    const nodes = withGpus(spec, allowed);
+    if (nodes.length === 0) continue;
     if (isStateful(s)) {
       if (nodes.length > 1) {
         out.push({
@@ -190,6 +192,7 @@ const SWARM_CHECKS: readonly SwarmCheck[] = [
   checkPlacement,
   checkRollout,
   checkSwarmFiles,
+  checkGpus,
 ];
 
 /** Every problem of a Swarm stack: the engine-independent checks plus Swarm's own. */

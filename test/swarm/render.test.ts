@@ -44,7 +44,7 @@ test("the tunnel connector is a Swarm service: two replicas on different nodes, 
 
 test("a single-node Swarm runs one connector replica (a second could never be placed)", async () => {
   const text = editSwarm([
-    [["homelab:hosts"], { manager: { role: "manager", labels: { gpu: "true", storage: "true" } } }],
+    [["homelab:hosts"], { manager: { role: "manager", labels: { gpu: "true", storage: "true" }, gpus: 1 } }],
     [["homelab:services", "commander", "placement"], undefined],
     [["homelab:services", "sentinel", "placement"], undefined],
   ]);
@@ -88,6 +88,24 @@ test("updates roll one task at a time, watched by the health check, rolled back 
 test("resources become limits, memory also a reservation", () => {
   expect(taskSpec("postgres").resources).toEqual({ limits: { memoryBytes: 1024 * 1024 * 1024, nanoCpus: 1_000_000_000 }, reservation: { memoryBytes: 1024 * 1024 * 1024 } });
   expect(taskSpec("sentinel").resources).toEqual({ limits: { memoryBytes: 256 * 1024 * 1024, nanoCpus: 500_000_000 }, reservation: { memoryBytes: 256 * 1024 * 1024 } });
+});
+
+test("gpus: a reservation of the nodes' generic resource, so the task lands where a GPU is free", () => {
+  expect(taskSpec("worker").resources).toEqual({
+    limits: { memoryBytes: 2048 * 1024 * 1024, nanoCpus: 2_000_000_000 },
+    reservation: { memoryBytes: 2048 * 1024 * 1024, genericResources: { discreteResourcesSpecs: ["NVIDIA-GPU=1"] } },
+  });
+  expect(ev.outputs.services.worker.host).toBe("gpu");
+});
+
+test("a GPU service the constraints allow anywhere runs only where GPUs are declared", async () => {
+  const text = editSwarm([
+    [["homelab:services", "worker", "placement"], undefined],
+    [["homelab:services", "worker", "gpus"], "1"],
+  ]);
+  const e = await evaluateStack({ stack: SWARM_STACK, stackFileText: text, projectDir: SWARM_DIR });
+  expect(e.outputs.services.worker.host).toBe("gpu");
+  expect((named(e.resources, "worker-service").inputs.taskSpec as Obj).placement).toBeUndefined();
 });
 
 test("secretsAs files: the value is a Swarm secret mounted under /run/secrets, never in the environment", () => {
