@@ -1,4 +1,3 @@
-import { createHash } from "crypto";
 import * as path from "path";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
@@ -12,6 +11,7 @@ import { swarmPrometheusYaml } from "../infra/monitoring/swarmPrometheus";
 import { scrapePlan, type ScrapePlan } from "../infra/monitoring/targets";
 import type { SwarmSpec } from "../infra/swarm/model";
 import { swarmMonitoringSpec } from "../infra/swarm/monitoringSpec";
+import { contentSuffix, objectName } from "../infra/swarm/objects";
 import type { FileUpload } from "./homelabService";
 import { alertmanagerContainer } from "./monitoringContainers/alertmanager";
 import { MONITORING_IMAGES, type MonitoringContext, type MonitoringImages, type ServiceExtra, type ServiceSpec } from "./monitoringContainers/context";
@@ -21,6 +21,7 @@ import { jaegerContainer } from "./monitoringContainers/jaeger";
 import { alloyContainer, lokiContainer } from "./monitoringContainers/logs";
 import { prometheusContainer } from "./monitoringContainers/prometheus";
 import { pushgatewayContainer } from "./monitoringContainers/pushgateway";
+import { swarmConfig, swarmSecret } from "./swarmFiles";
 import { SECRETS_DIR, SwarmService } from "./swarmService";
 
 export interface SwarmMonitoringArgs {
@@ -78,11 +79,9 @@ export class SwarmMonitoring extends pulumi.ComponentResource {
   /** Monitoring services by key. */
   readonly services: Readonly<Record<string, SwarmService>>;
   readonly scrapePlan: ScrapePlan;
-  private readonly dockerProvider: docker.Provider;
 
   constructor(name: string, args: SwarmMonitoringArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("homelab:swarm:Monitoring", name, {}, opts);
-    this.dockerProvider = args.provider;
     const nodeExporter = args.nodeExporter ?? false;
     const backups = args.backupRpo !== undefined;
     // No host: the overlay network spans the nodes, so only the network decides what Prometheus reaches.
@@ -121,12 +120,13 @@ export class SwarmMonitoring extends pulumi.ComponentResource {
   private context(name: string, args: SwarmMonitoringArgs): MonitoringContext<SwarmService> {
     const svc = (role: string, spec: ServiceSpec, extra: ServiceExtra = {}): SwarmService => {
       const key = spec.key;
-      const configs = (extra.uploads ?? []).map((u) => this.config(`${name}-${role}`, args.stack, key, u));
+      const opts = { parent: this, provider: args.provider };
+      const configs = (extra.uploads ?? []).map((u) => ({ config: generatedConfig(`${name}-${role}`, key, u, opts), file: u.file }));
       const secretFiles = [
         ...(extra.secretUploads ?? []).map((u) => ({ file: path.posix.basename(u.file), content: u.content })),
         ...Object.entries(extra.secrets ?? {}).map(([k, v]) => ({ file: k, content: v })),
       ];
-      const secrets = secretFiles.map((f) => this.secret(`${name}-${role}`, key, f.file, f.content));
+      const secrets = secretFiles.map((f) => ({ secret: swarmSecret(`${name}-${role}-${f.file}-secret`, { key, containerName: key }, f.file.replace(/[^A-Za-z0-9_.-]/g, "_"), f.content, opts), file: f.file }));
       // A program reads a secret variable from its file through `<NAME>__FILE` (Grafana's convention).
       const fileEnv = Object.fromEntries(Object.keys(extra.secrets ?? {}).map((k) => [`${k}__FILE`, `${SECRETS_DIR}/${k}`]));
       const service = platformService({ networks: [args.network], ...swarmTweaks(spec), environment: { ...(spec.environment ?? {}), ...fileEnv } });
@@ -162,43 +162,17 @@ export class SwarmMonitoring extends pulumi.ComponentResource {
     };
   }
 
-  /**
-   * One Swarm config per generated file. A config cannot change, so its name
-   * carries a hash of the file: new content is a new config (the provider
-   * replaces on name and data), created first, the service moved to it, and
-   * only then the old one deleted (Pulumi's default create-before-delete).
-   */
-  private config(prefix: string, stack: string, key: string, u: FileUpload): { config: docker.ServiceConfig; file: string } {
-    // Directory and file name: Grafana's datasources and dashboard provider are both homelab.yaml.
-    const base = `${path.posix.basename(path.posix.dirname(u.file))}-${path.posix.basename(u.file)}`;
-    const name = pulumi.output(u.content).apply((c) => `${stack}_${key}_${createHash("sha256").update(u.file).update("\0").update(c).digest("hex").slice(0, 16)}`);
-    const config = new docker.ServiceConfig(
-      `${prefix}-${base}-config`,
-      {
-        name,
-        data: pulumi.output(u.content).apply((c) => Buffer.from(c, "utf8").toString("base64")),
-        labels: [
-          { label: "homelab.stack", value: stack },
-          { label: "homelab.service", value: key },
-        ],
-      },
-      { parent: this, provider: this.dockerProvider, deleteBeforeReplace: false },
-    );
-    return { config, file: u.file };
-  }
+}
 
-  /** A Swarm secret per secret file, named with a random suffix renewed with the value (SwarmService's scheme). */
-  private secret(prefix: string, key: string, file: string, content: pulumi.Input<string>): { secret: docker.Secret; file: string } {
-    const data = pulumi.secret(pulumi.output(content).apply((c) => Buffer.from(c, "utf8").toString("base64")));
-    const suffix = new random.RandomBytes(`${prefix}-${file}-secret-suffix`, { length: 4, keepers: { data } }, { parent: this });
-    const secret = new docker.Secret(
-      `${prefix}-${file}-secret`,
-      { name: pulumi.interpolate`${key}_${file.replace(/[^A-Za-z0-9_.-]/g, "_")}_${suffix.hex}`, data, labels: [{ label: "homelab.service", value: key }] },
-      { parent: this, provider: this.dockerProvider },
-    );
-    return { secret, file };
-  }
-
+/**
+ * One Swarm config per generated file, named after its service, file and
+ * content (components/swarmFiles.ts): new content, new config.
+ */
+function generatedConfig(prefix: string, key: string, u: FileUpload, opts: pulumi.CustomResourceOptions): docker.ServiceConfig {
+  // Directory and file name: Grafana's datasources and dashboard provider are both homelab.yaml.
+  const item = `${path.posix.basename(path.posix.dirname(u.file))}-${path.posix.basename(u.file)}`;
+  const name = pulumi.output(u.content).apply((c) => objectName(key, item, contentSuffix(`${u.file}\0${c}`)));
+  return swarmConfig(`${prefix}-${item}-config`, key, name, u.content, opts);
 }
 
 /**

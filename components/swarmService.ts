@@ -1,10 +1,10 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
 import type { Service } from "../infra/model";
 import { canonicalShortDuration, oneDecimal } from "../infra/providers/goFormat";
 import type { Rollout, SwarmServiceSpec } from "../infra/swarm/model";
 import { WATCHTOWER_LABEL } from "./homelabService";
+import { swarmFiles, type SwarmFiles } from "./swarmFiles";
 
 const MIB = 1024 * 1024;
 const NANO = 1_000_000_000;
@@ -47,6 +47,9 @@ export interface SwarmServiceArgs {
 /** Directory Swarm mounts secrets in; a secret's file is named after its variable. */
 export const SECRETS_DIR = "/run/secrets";
 
+type Placement = docker.types.input.ServiceTaskSpecPlacement;
+type Resources = docker.types.input.ServiceTaskSpecResources;
+
 /** Swarm's restart conditions for the Compose restart policies. */
 function restartCondition(s: Service): "none" | "on-failure" | "any" {
   if (s.oneShot || s.restart === "no") return "none";
@@ -71,10 +74,18 @@ function rolloutConfig(r: Rollout) {
  * and rolls back on failure. Secrets go in as environment or, with
  * `secretsAs: files`, as Swarm secrets under /run/secrets.
  */
+/**
+ * One Swarm service: the same stack-model service as HomelabService, run as
+ * replicated (or global) tasks the Swarm places by its constraints, restarts
+ * elsewhere when a node dies, updates task by task gated by the health check
+ * and rolls back on failure. Secrets go in as environment or, with
+ * `secretsAs: files`, as Swarm secrets under /run/secrets; files and secret
+ * files as Swarm configs and secrets at their paths (components/swarmFiles.ts).
+ */
 export class SwarmService extends pulumi.ComponentResource {
   readonly service: docker.Service;
-  /** Swarm secrets this service mounts, by variable name. */
-  readonly secrets: Readonly<Record<string, docker.Secret>>;
+  /** Configs and secrets this service mounts. */
+  readonly files: SwarmFiles;
   readonly serviceName: string;
   /** `http://<service>:<port>` on its overlay networks (the Swarm's VIP balances over the tasks). */
   readonly internalUrl: string | undefined;
@@ -92,7 +103,7 @@ export class SwarmService extends pulumi.ComponentResource {
     this.hostBindings = svc.ports.map((p) => `*:${p.published ?? "random"}->${p.target}/${p.protocol}`);
 
     const asFiles = spec.secretsAs === "files";
-    this.secrets = asFiles ? this.swarmSecrets(name, svc, childOpts) : {};
+    this.files = swarmFiles({ name, svc, opts: childOpts, secretsAsFiles: asFiles });
     const env: Record<string, pulumi.Input<string>> = { ...(args.extraEnvironment ?? {}), ...svc.environment };
     if (!asFiles) for (const [k, v] of Object.entries(svc.secretEnvironment)) env[k] = pulumi.secret(v);
     for (const [k, v] of Object.entries(args.extraSecretEnvironment ?? {})) env[k] = pulumi.secret(v);
@@ -130,28 +141,15 @@ export class SwarmService extends pulumi.ComponentResource {
             // A named volume is created by the node's daemon on first use and outlives the service:
             // Swarm never removes volumes, so data survives a destroy or a replacement.
             mounts: svc.volumes.length > 0 ? svc.volumes.map((v) => ({ type: v.type, source: v.source, target: v.target, readOnly: v.readOnly })) : undefined,
-            secrets: Object.keys(this.secrets).length > 0
-              ? Object.entries(this.secrets).map(([k, s]) => ({ secretId: s.id, secretName: s.name, fileName: k }))
-              : undefined,
+            configs: nonEmpty(this.files.configMounts),
+            secrets: nonEmpty(this.files.secretMounts),
             stopGracePeriod: canonicalShortDuration(`${svc.stopGraceSeconds}s`),
             stopSignal: svc.stopSignal,
             ...(args.containerSpecExtra ?? {}),
           },
-          resources: {
-            limits: { memoryBytes: svc.memoryMb === undefined ? undefined : svc.memoryMb * MIB, nanoCpus: svc.cpus === undefined ? undefined : Math.round(svc.cpus * NANO) },
-            // Memory is reserved as well as capped, so the scheduler never packs a node past its memory;
-            // CPU is only capped: it is shared, and a reservation would strand idle cores.
-            reservation: svc.memoryMb === undefined ? undefined : { memoryBytes: svc.memoryMb * MIB },
-          },
+          resources: taskResources(svc, spec),
           restartPolicy: { condition: restartCondition(svc), delay: "5s" },
-          placement:
-            spec.constraints.length + spec.spread.length > 0 || spec.maxReplicasPerNode !== undefined
-              ? {
-                  constraints: spec.constraints.length > 0 ? [...spec.constraints] : undefined,
-                  prefs: spec.spread.length > 0 ? [...spec.spread] : undefined,
-                  maxReplicas: spec.maxReplicasPerNode,
-                }
-              : undefined,
+          placement: taskPlacement(spec),
           // Network ids, not names: names make the provider plan a replacement on every run (resource_docker_service.go).
           networksAdvanceds: svc.networks.map((n) => ({ id: args.networks[n], aliases: [svc.key] })),
           logDriver: { name: "json-file", options: { "max-size": args.logMaxSize, "max-file": String(args.logMaxFiles) } },
@@ -163,28 +161,37 @@ export class SwarmService extends pulumi.ComponentResource {
             ? { ports: svc.ports.map((p) => ({ targetPort: p.target, publishedPort: p.published, protocol: p.protocol, publishMode: "ingress" })) }
             : undefined,
       },
-      { ...childOpts, dependsOn: [...(args.after ?? []), ...Object.values(this.secrets)] },
+      { ...childOpts, dependsOn: [...(args.after ?? []), ...this.files.resources] },
     );
 
     this.registerOutputs({ serviceName: this.serviceName, internalUrl: this.internalUrl, hostBindings: this.hostBindings, image: svc.image });
   }
+}
 
-  /**
-   * One Swarm secret per secret variable. A Swarm secret cannot change, so its
-   * name carries a random suffix renewed with the value: a new value creates a
-   * new secret, the service moves to it, then the old one is deleted.
-   */
-  private swarmSecrets(name: string, svc: Service, childOpts: pulumi.CustomResourceOptions): Record<string, docker.Secret> {
-    const out: Record<string, docker.Secret> = {};
-    for (const [k, v] of Object.entries(svc.secretEnvironment)) {
-      const data = pulumi.secret(Buffer.from(v, "utf8").toString("base64"));
-      const suffix = new random.RandomBytes(`${name}-${k}-secret-suffix`, { length: 4, keepers: { data } }, { parent: this });
-      out[k] = new docker.Secret(
-        `${name}-${k}-secret`,
-        { name: pulumi.interpolate`${svc.containerName}_${k}_${suffix.hex}`, data, labels: [{ label: "homelab.service", value: svc.key }] },
-        childOpts,
-      );
-    }
-    return out;
-  }
+/** A list, or nothing: Read leaves an empty set unset, so an empty list sent would never read back. */
+function nonEmpty<T>(xs: readonly T[]): T[] | undefined {
+  return xs.length > 0 ? [...xs] : undefined;
+}
+
+/**
+ * Memory is reserved as well as capped, so the scheduler never packs a node past its memory;
+ * CPU is only capped: it is shared, and a reservation would strand idle cores.
+ */
+function taskResources(svc: Service, spec: SwarmServiceSpec): Resources {
+  const memory = svc.memoryMb === undefined ? undefined : svc.memoryMb * MIB;
+  // GPUs as a count of the nodes' generic resource (`NVIDIA-GPU=1`): the scheduler picks a node with that many free.
+  const gpus = spec.gpus === undefined ? undefined : { discreteResourcesSpecs: [`${spec.gpus.kind}=${spec.gpus.count}`] };
+  return {
+    limits: { memoryBytes: memory, nanoCpus: svc.cpus === undefined ? undefined : Math.round(svc.cpus * NANO) },
+    reservation: memory === undefined && gpus === undefined ? undefined : { memoryBytes: memory, genericResources: gpus },
+  };
+}
+
+function taskPlacement(spec: SwarmServiceSpec): Placement | undefined {
+  if (spec.constraints.length + spec.spread.length === 0 && spec.maxReplicasPerNode === undefined) return undefined;
+  return {
+    constraints: spec.constraints.length > 0 ? [...spec.constraints] : undefined,
+    prefs: spec.spread.length > 0 ? [...spec.spread] : undefined,
+    maxReplicas: spec.maxReplicasPerNode,
+  };
 }

@@ -92,8 +92,9 @@ export const checkDependencyCycles: Check = (m) => {
 export const checkVolumes: Check = (m) => {
   const problems: ConfigProblem[] = [];
   for (const s of m.services) {
-    // Files are copied in before start, which Docker refuses on a read-only root filesystem.
-    if (s.readOnly && s.files.length + s.secretFiles.length > 0) {
+    // Files are copied in before start, which Docker refuses on a read-only root filesystem;
+    // a Swarm mounts them instead (configs and secrets), which a read-only root takes.
+    if (m.swarm === undefined && s.readOnly && s.files.length + s.secretFiles.length > 0) {
       problems.push({ file: m.file, path: svcPath(s, "readOnly"), message: `files and secretFiles cannot be copied into a read-only root filesystem; drop readOnly or mount the files from a volume` });
     }
     const targets = new Set<string>();

@@ -172,18 +172,24 @@ export const DOCKER_SECRET: ResourceBehaviour = {
   type: "docker:index/secret:Secret",
   sources: [`${REPO}:internal/provider/resource_docker_secret.go`],
   defaults: {},
-  // name, data (base64) and labels are all ForceNew; there is no Update.
+  // name, data (base64) and labels are all ForceNew; there is no Update. Read never
+  // sets data (the daemon does not return a secret's bytes): state keeps what was sent.
   forceNew: ["name", "data", "labels"],
   updatable: [],
   readBack: {},
 };
 
+/**
+ * A Swarm config (`docker config create`). Configs are immutable: every
+ * input is ForceNew and there is no Update, so new content is a new config.
+ * Read stores `data_raw` back as the daemon's bytes when the program sent
+ * `data_raw` (else `data` as standard base64), and the labels as the
+ * daemon has them: what was sent reads back unchanged.
+ */
 export const DOCKER_SERVICE_CONFIG: ResourceBehaviour = {
   type: "docker:index/serviceConfig:ServiceConfig",
   sources: [`${REPO}:internal/provider/resource_docker_config.go`],
   defaults: {},
-  // name, data, data_raw and labels are all ForceNew; there is no Update. Read stores `data` as
-  // base64.StdEncoding of the bytes, which is what the program sends.
   forceNew: ["name", "data", "dataRaw", "labels"],
   updatable: [],
   readBack: {},

@@ -11,6 +11,7 @@ import { buildGhcrSecrets, buildTunnel, cloudflareProvider, ingressRoutes, type 
 import type { HomelabModel } from "../model";
 import { serviceOutputs, tracingEnvironment, type HomelabOutputs } from "../program";
 import { eligibleNodes, parseConstraint, type Constraint } from "./constraints";
+import { withGpus } from "./gpus";
 import { defaultRollout, type SwarmServiceSpec, type SwarmSpec } from "./model";
 import { buildSwarmMonitoring, swarmMonitoringRoutes } from "./monitoring";
 
@@ -20,13 +21,13 @@ export interface SwarmBuilt {
   readonly services: ReadonlyMap<string, SwarmService>;
 }
 
-/** Hosts a service's tasks may run on, from its constraints (validation has checked them). */
+/** Hosts a service's tasks may run on, from its constraints and GPUs (validation has checked them). */
 export function nodesFor(swarm: SwarmSpec, key: string): string[] {
   const constraints = swarm.services[key].constraints.flatMap((c): Constraint[] => {
     const r = parseConstraint(c);
     return r.ok ? [r.constraint] : [];
   });
-  return eligibleNodes(swarm.nodes, constraints).map((n) => n.host);
+  return withGpus(swarm.services[key], eligibleNodes(swarm.nodes, constraints)).map((n) => n.host);
 }
 
 export function buildSwarm(model: HomelabModel): { outputs: HomelabOutputs; built: SwarmBuilt } {

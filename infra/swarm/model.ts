@@ -7,6 +7,8 @@ import type { RawConfig } from "../config";
 import { formatPath, type ConfigProblem } from "../errors";
 import type { Service } from "../model";
 import type { RawRollout } from "./schema";
+import { eligibleNodes, parseConstraint } from "./constraints";
+import { DEFAULT_GPU_KIND, gpuCount, parseGpuRequest, withGpus, type GpuRequest } from "./gpus";
 
 export type NodeRole = "manager" | "worker";
 
@@ -17,6 +19,8 @@ export interface SwarmNode {
   readonly hostname: string;
   readonly role: NodeRole;
   readonly labels: Readonly<Record<string, string>>;
+  /** GPUs the node advertises as generic resources; undefined when it declares none. */
+  readonly gpus?: number;
 }
 
 export interface Rollout {
@@ -41,6 +45,10 @@ export interface SwarmServiceSpec {
   readonly secretsAs: "env" | "files";
   /** The `host` the config pinned the service to, if it named one. */
   readonly pinnedHost: string | undefined;
+  /** GPUs the service reserves (its `gpus`, when a Swarm can take that form). */
+  readonly gpuRequest?: GpuRequest;
+  /** The generic resource each task reserves, `all` resolved against the eligible nodes. */
+  readonly gpus?: { readonly kind: string; readonly count: number };
 }
 
 export interface SwarmSpec {
@@ -51,6 +59,8 @@ export interface SwarmSpec {
   readonly services: Readonly<Record<string, SwarmServiceSpec>>;
   /** Overlay networks whose traffic between nodes is encrypted. */
   readonly encryptedNetworks: readonly string[];
+  /** Generic resource kind of the nodes' GPUs. */
+  readonly gpuKind?: string;
 }
 
 /**
@@ -90,7 +100,7 @@ export function swarmSpecFrom(file: string, cfg: RawConfig, parsed: readonly Ser
     problems.push(...dockerEngineProblems(file, cfg));
     return undefined;
   }
-  const nodes: SwarmNode[] = hosts.map(([host, h]) => ({ host, hostname: h.hostname ?? host, role: h.role ?? "worker", labels: h.labels ?? {} }));
+  const nodes: SwarmNode[] = hosts.map(([host, h]) => ({ host, hostname: h.hostname ?? host, role: h.role ?? "worker", labels: h.labels ?? {}, gpus: h.gpus }));
   const manager = cfg.swarm?.manager ?? nodes.find((n) => n.role === "manager")?.host ?? nodes[0]?.host ?? "local";
   if (cfg.hosts !== undefined && !cfg.hosts[manager]) {
     problems.push({ file, path: formatPath(["swarm", "manager"]), message: `unknown host "${manager}" (declared: ${nodes.map((n) => n.host).join(", ")})` });
@@ -117,7 +127,25 @@ export function swarmSpecFrom(file: string, cfg: RawConfig, parsed: readonly Ser
     };
   }
   const encryptedNetworks = Object.entries(cfg.networks ?? {}).flatMap(([n, v]) => (v.encrypted === true ? [n] : []));
-  return { manager, nodes: managerNodes, services, encryptedNetworks };
+  const gpuKind = cfg.swarm?.gpuKind ?? DEFAULT_GPU_KIND;
+  return { manager, nodes: managerNodes, services: withGpuReservations(services, cfg, managerNodes, gpuKind), encryptedNetworks, gpuKind };
+}
+
+/** Each GPU service's reservation; a form a Swarm cannot take is left for validation to report. */
+function withGpuReservations(services: Record<string, SwarmServiceSpec>, cfg: RawConfig, nodes: readonly SwarmNode[], kind: string): Record<string, SwarmServiceSpec> {
+  return Object.fromEntries(
+    Object.entries(services).map(([key, spec]) => {
+      const text = cfg.services?.[key]?.gpus;
+      const parsed = text === undefined ? undefined : parseGpuRequest(text);
+      if (parsed === undefined || !parsed.ok) return [key, spec];
+      const constraints = spec.constraints.flatMap((c) => {
+        const r = parseConstraint(c);
+        return r.ok ? [r.constraint] : [];
+      });
+      const count = gpuCount(parsed.request, withGpus({ gpuRequest: parsed.request }, eligibleNodes(nodes, constraints)));
+      return [key, { ...spec, gpuRequest: parsed.request, gpus: count === undefined ? undefined : { kind, count } }];
+    }),
+  );
 }
 
 /** Writes to a named volume, which in a Swarm lives on one node only. */
@@ -132,7 +160,7 @@ function dockerEngineProblems(file: string, cfg: RawConfig): ConfigProblem[] {
   if (cfg.swarm !== undefined) out.push({ file, path: formatPath(["swarm"]), message: hint });
   for (const [net, n] of Object.entries(cfg.networks ?? {})) if (n.encrypted !== undefined) out.push({ file, path: formatPath(["networks", net, "encrypted"]), message: hint });
   for (const [host, h] of Object.entries(cfg.hosts ?? {})) {
-    for (const k of ["role", "labels", "hostname"] as const) if (h[k] !== undefined) out.push({ file, path: formatPath(["hosts", host, k]), message: hint });
+    for (const k of ["role", "labels", "hostname", "gpus"] as const) if (h[k] !== undefined) out.push({ file, path: formatPath(["hosts", host, k]), message: hint });
   }
   for (const [key, s] of Object.entries(cfg.services ?? {})) {
     for (const k of ["replicas", "placement", "update", "rollback", "secretsAs"] as const) {

@@ -43,6 +43,8 @@ export const swarmHostFields = {
   hostname: z.string().min(1).optional(),
   /** Node labels (Swarm engine only), matched by placement constraints. */
   labels: nodeLabels.optional(),
+  /** GPUs the node advertises as generic resources (`node-generic-resources` in its daemon.json; Swarm engine only). */
+  gpus: z.number().int().min(1).optional(),
 };
 
 /** Spread into the network schema. */
@@ -67,6 +69,8 @@ export const swarmSchema = z.strictObject({
   manager: z.string().optional(),
   /** Default for services' secretsAs. */
   secretsAs: z.enum(["env", "files"]).optional(),
+  /** Generic resource kind the GPU nodes advertise and GPU services reserve. */
+  gpuKind: z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/, "must be a resource kind such as NVIDIA-GPU").optional(),
 });
 
 /** Spread into the top-level schema. */

@@ -11,6 +11,9 @@ import { checkGhcrRepos, checkGithub, checkImages, checkIngress, checkReferences
 import { eligibleNodes, parseConstraint, unknownNameProblem, type Constraint } from "./constraints";
 import { isStateful, type SwarmServiceSpec, type SwarmSpec } from "./model";
 import { checkSwarmMonitoring } from "./monitoringValidate";
+import { checkSwarmFiles } from "./validateFiles";
+import { checkGpus } from "./validateGpus";
+import { withGpus } from "./gpus";
 
 type SwarmCheck = (m: HomelabModel, swarm: SwarmSpec) => ConfigProblem[];
 
@@ -61,19 +64,11 @@ export const checkPublishedPorts: SwarmCheck = (m) => {
   return out;
 };
 
-/** Swarm has no start order and no GPU flag; said instead of ignored. */
+/** Swarm has no start order; said instead of ignored. */
 export const checkUnsupportedServiceKeys: SwarmCheck = (m) =>
   m.services.flatMap((s) => [
     ...(s.dependsOn.length > 0
       ? [{ file: m.file, path: svcPath(s, "dependsOn"), message: "Swarm starts services in no particular order: remove dependsOn and let the service retry until what it needs answers" }]
-      : []),
-    ...(s.gpus !== undefined
-      ? [{ file: m.file, path: svcPath(s, "gpus"), message: "Swarm services cannot request GPUs this way yet; remove gpus and pin the service to the GPU node with a placement constraint" }]
-      : []),
-    // Uploads are a container feature; Swarm's equivalent (docker.Config / docker.Secret files) is not rendered from these keys yet.
-    ...(s.files.length > 0 ? [{ file: m.file, path: svcPath(s, "files"), message: "files are not supported with homelab:engine: swarm yet; bake the file into the image or mount it from a volume" }] : []),
-    ...(s.secretFiles.length > 0
-      ? [{ file: m.file, path: svcPath(s, "secretFiles"), message: "secretFiles are not supported with homelab:engine: swarm yet; use secretEnvironment with secretsAs: files (one Swarm secret per value under /run/secrets)" }]
       : []),
   ]);
 
@@ -122,11 +117,14 @@ export const checkPlacement: SwarmCheck = (m, swarm) => {
       out.push({ file: m.file, path: svcPath(s, "placement", "maxReplicasPerNode"), message: "a global service runs one task per node already; remove maxReplicasPerNode" });
     }
     if (constraints === undefined) continue;
-    const nodes = eligibleNodes(swarm.nodes, constraints);
-    if (nodes.length === 0) {
+    const allowed = eligibleNodes(swarm.nodes, constraints);
+    if (allowed.length === 0) {
       out.push({ file: m.file, path: svcPath(s, "placement", "constraints"), message: "no declared node satisfies every constraint: the service would never be scheduled" });
       continue;
     }
+    // The scheduler also skips nodes without the GPUs the service reserves (none left is checkGpus' to report).
+    const nodes = withGpus(spec, allowed);
+    if (nodes.length === 0) continue;
     if (isStateful(s)) {
       if (nodes.length > 1) {
         out.push({
@@ -184,7 +182,18 @@ export const checkSwarmTunnel: SwarmCheck = (m) => {
   return out;
 };
 
-const SWARM_CHECKS: readonly SwarmCheck[] = [checkFeatures, checkSwarmTunnel, checkServiceNames, checkPublishedPorts, checkUnsupportedServiceKeys, checkPlacement, checkRollout, checkSwarmMonitoring];
+const SWARM_CHECKS: readonly SwarmCheck[] = [
+  checkFeatures,
+  checkSwarmTunnel,
+  checkServiceNames,
+  checkPublishedPorts,
+  checkUnsupportedServiceKeys,
+  checkPlacement,
+  checkRollout,
+  checkSwarmFiles,
+  checkGpus,
+  checkSwarmMonitoring,
+];
 
 /** Every problem of a Swarm stack: the engine-independent checks plus Swarm's own. */
 export function swarmProblems(m: HomelabModel): ConfigProblem[] {

@@ -74,8 +74,14 @@ describe("classifyChange (the provider's Diff)", () => {
     expect(classifyChange(V, { labels: [{ label: "a", value: "1" }] }, { labels: [] }, { ignoreChanges: ["labels"] }).action).toBe("same");
   });
 
+  test("a Swarm config is immutable: new content replaces it, and nothing updates in place", () => {
+    const C = "docker:index/serviceConfig:ServiceConfig";
+    expect(classifyChange(C, { name: "web_conf_1", dataRaw: "a" }, { name: "web_conf_2", dataRaw: "b" })).toMatchObject({ action: "replace", replaceReasons: ["dataRaw", "name"] });
+    expect(classifyChange(C, { name: "web_conf_1", labels: [] }, { name: "web_conf_1", labels: [{ label: "a", value: "1" }] }).action).toBe("replace");
+  });
+
   test("every modelled entry names its sources", () => {
-    for (const t of [CONTAINER, "docker:index/volume:Volume", "cloudflare:index/dnsRecord:DnsRecord", "github:index/actionsSecret:ActionsSecret"]) {
+    for (const t of [CONTAINER, "docker:index/volume:Volume", "docker:index/serviceConfig:ServiceConfig", "cloudflare:index/dnsRecord:DnsRecord", "github:index/actionsSecret:ActionsSecret"]) {
       expect(behaviourOf(t)?.sources.length).toBeGreaterThan(0);
     }
   });

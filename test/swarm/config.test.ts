@@ -11,7 +11,7 @@ describe("the example Swarm stack", () => {
     expect(model.swarm?.manager).toBe("manager");
     expect(model.swarm?.nodes).toEqual([
       { host: "manager", hostname: "manager", role: "manager", labels: {} },
-      { host: "gpu", hostname: "gpu", role: "worker", labels: { gpu: "true" } },
+      { host: "gpu", hostname: "gpu", role: "worker", labels: { gpu: "true" }, gpus: 1 },
       { host: "storage", hostname: "storage", role: "worker", labels: { storage: "true" } },
     ]);
     expect(model.swarm?.encryptedNetworks).toEqual(["backend"]);
@@ -32,6 +32,14 @@ describe("the example Swarm stack", () => {
     expect(s.cache.secretsAs).toBe("env");
     expect(s.cache.replicas).toBe(1);
     expect(s.postgres.constraints).toEqual(["node.labels.storage == true"]);
+  });
+
+  it("resolves gpus: all to the GPUs its node declares, as the default kind", () => {
+    expect(model.swarm!.gpuKind).toBe("NVIDIA-GPU");
+    expect(model.swarm!.services.worker.gpus).toEqual({ kind: "NVIDIA-GPU", count: 1 });
+    expect(model.swarm!.services.cache.gpus).toBeUndefined();
+    const m = loadText(editSwarm([[["homelab:swarm", "gpuKind"], "AMD-GPU"], [["homelab:hosts", "gpu", "gpus"], 4], [["homelab:services", "worker", "gpus"], "count=2"]]));
+    expect(m.swarm!.services.worker.gpus).toEqual({ kind: "AMD-GPU", count: 2 });
   });
 
   it("turns a service's host into a hostname constraint", () => {
@@ -102,7 +110,6 @@ describe("Swarm validation", () => {
       problems([
         [["homelab:features", "watchtower"], true],
         [["homelab:services", "worker", "dependsOn"], ["cache"]],
-        [["homelab:services", "worker", "gpus"], "all"],
         [["homelab:services", "cache", "rollback"], { failureAction: "rollback" }],
         [["homelab:services", "cache", "replicas"], "global"],
         [["homelab:services", "cache", "placement"], { maxReplicasPerNode: 1 }],
@@ -110,23 +117,60 @@ describe("Swarm validation", () => {
     ).toEqual([
       `${F}: homelab:features.watchtower: Watchtower updates containers, not Swarm services (the Swarm would undo it); set it to false and promote images with npm run promote`,
       `${F}: homelab:services.worker.dependsOn: Swarm starts services in no particular order: remove dependsOn and let the service retry until what it needs answers`,
-      `${F}: homelab:services.worker.gpus: Swarm services cannot request GPUs this way yet; remove gpus and pin the service to the GPU node with a placement constraint`,
       `${F}: homelab:services.cache.placement.maxReplicasPerNode: a global service runs one task per node already; remove maxReplicasPerNode`,
       `${F}: homelab:services.cache.rollback.failureAction: a rollback that fails can pause or continue, not roll back`,
     ]);
   });
 
-  it("refuses backups, files and secret files, which have no Swarm rendering yet", () => {
+  it("refuses backups, which have no Swarm rendering yet", () => {
+    expect(
+      problems([[["homelab:backups"], { repository: { type: "local", path: "/srv/restic" }, password: "plain-for-this-pure-check" }]]).filter((p) => !p.includes("must be a secret")),
+    ).toEqual([`${F}: homelab:backups: backups are not supported with homelab:engine: swarm yet; remove homelab:backups (back the nodes' volumes up outside homelab)`]);
+  });
+
+  it("checks files and secret files against what a Swarm takes, with key paths, never quoting a secret", () => {
+    const long = "a-secret-file-name-long-enough-to-pass-swarms-limit";
     expect(
       problems([
-        [["homelab:backups"], { repository: { type: "local", path: "/srv/restic" }, password: "plain-for-this-pure-check" }],
-        [["homelab:services", "worker", "files"], { conf: { path: "/etc/app.conf", content: "x=1" } }],
-        [["homelab:services", "worker", "secretFiles"], { dotenv: { path: "/app/.env", values: { TOKEN: "t0ken-value" } } }],
-      ]).filter((p) => !p.includes("must be a secret")),
+        [["homelab:services", "sentinel", "files", "thresholds", "owner"], "app"],
+        [["homelab:services", "sentinel", "files", "empty"], { path: "/app/empty.conf", content: "" }],
+        [["homelab:services", "worker", "secretFiles", "dotenv", "group"], "staff"],
+        [["homelab:services", "worker", "secretFiles", long], { path: "/app/other.env", values: {} }],
+      ]),
     ).toEqual([
-      `${F}: homelab:backups: backups are not supported with homelab:engine: swarm yet; remove homelab:backups (back the nodes' volumes up outside homelab)`,
-      `${F}: homelab:services.worker.files: files are not supported with homelab:engine: swarm yet; bake the file into the image or mount it from a volume`,
-      `${F}: homelab:services.worker.secretFiles: secretFiles are not supported with homelab:engine: swarm yet; use secretEnvironment with secretsAs: files (one Swarm secret per value under /run/secrets)`,
+      `${F}: homelab:services.sentinel.files.thresholds.owner: "app" is a name; a Swarm mounts files with a numeric user id (e.g. 1000): write the id`,
+      `${F}: homelab:services.sentinel.files.empty.content: is empty, and a Swarm config cannot be`,
+      `${F}: homelab:services.worker.secretFiles.dotenv.group: "staff" is a name; a Swarm mounts files with a numeric group id (e.g. 1000): write the id`,
+      `${F}: homelab:services.worker.secretFiles.${long}: the Swarm secret "worker_${long}_<suffix>" would be 67 characters, more than Swarm's 64: shorten the name or the service's containerName`,
+      `${F}: homelab:services.worker.secretFiles.${long}.values: is empty, and a Swarm secret cannot be`,
+    ]);
+  });
+
+  it("mounts files into a read-only root filesystem, which the Docker engine's copy cannot", () => {
+    const m = loadText(editSwarm([[["homelab:services", "sentinel", "readOnly"], true]]));
+    expect(m.services.find((s) => s.key === "sentinel")).toMatchObject({ readOnly: true, files: [{ name: "thresholds", path: "/app/config/thresholds.yaml" }] });
+    expect(problemsOf(() => loadText(editStack("dev", [[["homelab:services", "cache", "readOnly"], true], [["homelab:services", "cache", "files"], { c: { path: "/etc/c.conf", content: "x" } }]]), "dev"))).toEqual([
+      "Pulumi.dev.yaml: homelab:services.cache.readOnly: files and secretFiles cannot be copied into a read-only root filesystem; drop readOnly or mount the files from a volume",
+    ]);
+  });
+
+  it("checks that a GPU service can reserve its GPUs on some node it may run on", () => {
+    expect(
+      problems([
+        [["homelab:services", "sentinel", "gpus"], "1"],
+        [["homelab:services", "worker", "gpus"], "device=0"],
+        [["homelab:services", "cache", "gpus"], "2"],
+      ]),
+    ).toEqual([
+      `${F}: homelab:services.sentinel.gpus: no node the service may run on (manager, storage) declares 1 GPU (none declares any): set homelab:hosts.<host>.gpus on the GPU node and advertise them in its daemon.json (README, Docker Swarm)`,
+      `${F}: homelab:services.worker.gpus: "device=0": a Swarm reserves GPUs by number and picks the devices itself; write all, a count such as "1", or count=N`,
+      `${F}: homelab:services.cache.gpus: no node the service may run on (manager, gpu, storage) declares 2 GPUs (gpu: 1): set homelab:hosts.<host>.gpus on the GPU node and advertise them in its daemon.json (README, Docker Swarm)`,
+    ]);
+  });
+
+  it("refuses gpus: all over GPU nodes with different counts", () => {
+    expect(problems([[["homelab:hosts", "gpu2"], { labels: { gpu: "true" }, gpus: 2 }]])).toEqual([
+      `${F}: homelab:services.worker.gpus: all means every GPU of the node, but the nodes it may run on declare different counts (gpu: 1, gpu2: 2): reserve a count such as "1"`,
     ]);
   });
 
@@ -167,12 +211,14 @@ describe("Swarm keys on the Docker engine", () => {
   it("are refused, not silently ignored", () => {
     const text = editStack("dev", [
       [["homelab:hosts", "laptop", "labels"], { gpu: "true" }],
+      [["homelab:hosts", "laptop", "gpus"], 1],
       [["homelab:services", "cache", "replicas"], 2],
       [["homelab:networks", "backend", "encrypted"], true],
     ]);
     expect(problemsOf(() => loadText(text, "dev"))).toEqual([
       "Pulumi.dev.yaml: homelab:networks.backend.encrypted: only applies with homelab:engine: swarm",
       "Pulumi.dev.yaml: homelab:hosts.laptop.labels: only applies with homelab:engine: swarm",
+      "Pulumi.dev.yaml: homelab:hosts.laptop.gpus: only applies with homelab:engine: swarm",
       "Pulumi.dev.yaml: homelab:services.cache.replicas: only applies with homelab:engine: swarm",
     ]);
   });

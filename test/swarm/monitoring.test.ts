@@ -30,7 +30,7 @@ const task = (key: string): Obj => service(key).inputs.taskSpec as Obj;
 const spec = (key: string): Obj => task(key).containerSpec as Obj;
 const plain = (v: unknown): string => (typeof v === "object" && v !== null && SECRET_SIG in v ? String((v as Obj).value) : String(v));
 /** A config's file content, decoded from the base64 the provider takes. */
-const content = (r: RecordedResource): string => Buffer.from(plain(r.inputs.data), "base64").toString("utf8");
+const content = (r: RecordedResource): string => plain(r.inputs.dataRaw);
 const configFor = (key: string, file: string): RecordedResource => {
   const mount = (spec(key).configs as Obj[]).find((c) => c.fileName === file)!;
   return ofType(ev.resources, CONFIG).find((c) => c.inputs.name === mount.configName)!;
@@ -89,9 +89,9 @@ describe("generated files", () => {
   test("each is a Swarm config mounted at its path, named with a hash of its content", () => {
     const files = (spec("grafana").configs as Obj[]).map((c) => c.fileName).sort();
     expect(files).toEqual(["/etc/grafana/dashboards/container-health.json", "/etc/grafana/provisioning/dashboards/homelab.yaml", "/etc/grafana/provisioning/datasources/homelab.yaml"]);
-    const names = ofType(ev.resources, CONFIG).map((c) => String(c.inputs.name));
+    const names = ofType(ev.resources, CONFIG).filter((c) => c.name.startsWith("monitoring-")).map((c) => String(c.inputs.name));
     expect(names.length).toBe(7);
-    for (const n of names) expect(n).toMatch(/^swarm_(prometheus|grafana|loki|alloy)_[0-9a-f]{16}$/);
+    for (const n of names) expect(n).toMatch(/^(prometheus|grafana|loki|alloy)_[a-z]+-[a-z0-9.-]+_[0-9a-f]{8}$/);
     expect(new Set(names).size).toBe(names.length);
   });
 
@@ -99,8 +99,8 @@ describe("generated files", () => {
     const config = configFor("prometheus", PROMETHEUS_CONFIG_FILE);
     expect(config.options.deleteBeforeReplace).toBe(false);
     expect(service("prometheus").dependencies).toContain(config.urn);
-    const changed = { ...config.inputs, name: "swarm_prometheus_0000000000000000", data: Buffer.from("global: {}\n").toString("base64") };
-    expect(classifyChange(CONFIG, readBack(CONFIG, config.inputs), changed)).toMatchObject({ action: "replace", replaceReasons: ["data", "name"] });
+    const changed = { ...config.inputs, name: "prometheus_prometheus-prometheus.yml_00000000", dataRaw: "global: {}\n" };
+    expect(classifyChange(CONFIG, readBack(CONFIG, config.inputs), changed)).toMatchObject({ action: "replace", replaceReasons: ["dataRaw", "name"] });
     // The service only changes its task template: an update in place, a rolling restart.
     const before = service("prometheus").inputs as Obj;
     const ts = before.taskSpec as Obj;

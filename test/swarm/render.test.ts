@@ -3,7 +3,7 @@
  * service, overlay network and secret sends to the Docker provider.
  */
 import { evaluateStack, type Evaluation, type RecordedResource } from "../../infra/plan/evaluate";
-import { SECRET_SIG } from "../../infra/plan/evaluate";
+import { SECRET_SIG, UNKNOWN } from "../../infra/plan/evaluate";
 import { classifyChange, readBack, withProviderDefaults } from "../../infra/providers";
 import { named, NETWORK, ofType } from "../support/stacks";
 import { editSwarm, SWARM_DIR, SWARM_STACK } from "./support";
@@ -12,6 +12,7 @@ jest.setTimeout(120_000);
 
 const SERVICE = "docker:index/service:Service";
 const SECRET = "docker:index/secret:Secret";
+const CONFIG = "docker:index/serviceConfig:ServiceConfig";
 
 let ev: Evaluation;
 beforeAll(async () => {
@@ -25,10 +26,10 @@ const containerSpec = (key: string): Obj => taskSpec(key).containerSpec as Obj;
 
 test("a stack on the Swarm engine registers Swarm services, configs and overlay networks, never a container or a volume", () => {
   const types = new Set(ev.resources.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:")).map((r) => r.type));
-  expect([...types].filter((t) => t.startsWith("docker:")).sort()).toEqual([NETWORK, SECRET, SERVICE, "docker:index/serviceConfig:ServiceConfig"].sort());
-  expect(ofType(ev.resources, SERVICE).map((s) => s.inputs.name).sort()).toEqual(
-    ["alertmanager", "alloy", "cache", "cadvisor", "cloudflared", "commander", "grafana", "jaeger", "loki", "postgres", "prometheus", "sentinel", "worker"],
-  );
+  expect([...types].filter((t) => t.startsWith("docker:")).sort()).toEqual([NETWORK, SECRET, SERVICE, CONFIG].sort());
+  expect(ofType(ev.resources, SERVICE).map((s) => s.inputs.name).sort()).toEqual([
+    "alertmanager", "alloy", "cache", "cadvisor", "cloudflared", "commander", "grafana", "jaeger", "loki", "postgres", "prometheus", "sentinel", "worker",
+  ]);
 });
 
 test("the tunnel connector is a Swarm service: two replicas on different nodes, the token a secret, on the default network", () => {
@@ -45,7 +46,7 @@ test("the tunnel connector is a Swarm service: two replicas on different nodes, 
 
 test("a single-node Swarm runs one connector replica (a second could never be placed)", async () => {
   const text = editSwarm([
-    [["homelab:hosts"], { manager: { role: "manager", labels: { gpu: "true", storage: "true" } } }],
+    [["homelab:hosts"], { manager: { role: "manager", labels: { gpu: "true", storage: "true" }, gpus: 1 } }],
     [["homelab:services", "commander", "placement"], undefined],
     [["homelab:services", "sentinel", "placement"], undefined],
   ]);
@@ -91,6 +92,24 @@ test("resources become limits, memory also a reservation", () => {
   expect(taskSpec("sentinel").resources).toEqual({ limits: { memoryBytes: 256 * 1024 * 1024, nanoCpus: 500_000_000 }, reservation: { memoryBytes: 256 * 1024 * 1024 } });
 });
 
+test("gpus: a reservation of the nodes' generic resource, so the task lands where a GPU is free", () => {
+  expect(taskSpec("worker").resources).toEqual({
+    limits: { memoryBytes: 2048 * 1024 * 1024, nanoCpus: 2_000_000_000 },
+    reservation: { memoryBytes: 2048 * 1024 * 1024, genericResources: { discreteResourcesSpecs: ["NVIDIA-GPU=1"] } },
+  });
+  expect(ev.outputs.services.worker.host).toBe("gpu");
+});
+
+test("a GPU service the constraints allow anywhere runs only where GPUs are declared", async () => {
+  const text = editSwarm([
+    [["homelab:services", "worker", "placement"], undefined],
+    [["homelab:services", "worker", "gpus"], "1"],
+  ]);
+  const e = await evaluateStack({ stack: SWARM_STACK, stackFileText: text, projectDir: SWARM_DIR });
+  expect(e.outputs.services.worker.host).toBe("gpu");
+  expect((named(e.resources, "worker-service").inputs.taskSpec as Obj).placement).toBeUndefined();
+});
+
 test("secretsAs files: the value is a Swarm secret mounted under /run/secrets, never in the environment", () => {
   const env = containerSpec("postgres").env as Obj;
   expect(Object.keys(env).sort()).toEqual(["POSTGRES_DB", "POSTGRES_PASSWORD_FILE", "POSTGRES_USER"]);
@@ -106,7 +125,51 @@ test("secretsAs env (the default): the value is a secret environment variable", 
   const e = await evaluateStack({ stack: SWARM_STACK, stackFileText: editSwarm([[["homelab:services", "postgres", "secretsAs"], undefined]]), projectDir: SWARM_DIR });
   const env = ((named(e.resources, "postgres-service").inputs.taskSpec as Obj).containerSpec as Obj).env as Obj;
   expect((env.POSTGRES_PASSWORD as Obj)[SECRET_SIG]).toBeDefined();
-  expect(ofType(e.resources, SECRET).map((s) => s.name).filter((n) => !n.startsWith("monitoring-"))).toEqual(["commander-DATABASE_PASSWORD-secret"]);
+  expect(ofType(e.resources, SECRET).map((s) => s.name).filter((n) => !n.startsWith("monitoring-"))).toEqual(["commander-DATABASE_PASSWORD-secret", "worker-dotenv-secretfile"]);
+});
+
+describe("files and secret files", () => {
+  const THRESHOLDS = "latency_ms: 800\nerror_rate: 0.02\n";
+
+  test("a file is a Swarm config named after its content (sha256 prefix), mounted at its path with its mode", () => {
+    const config = named(ev.resources, "sentinel-thresholds-config");
+    expect(config.type).toBe(CONFIG);
+    expect(config.inputs).toEqual({ name: "sentinel_thresholds_7172c2c9", dataRaw: THRESHOLDS, labels: [{ label: "homelab.service", value: "sentinel" }] });
+    expect(containerSpec("sentinel").configs).toEqual([{ configId: UNKNOWN, configName: "sentinel_thresholds_7172c2c9", fileName: "/app/config/thresholds.yaml", fileMode: 0o444 }]);
+    expect(service("sentinel").dependencies).toContain(config.urn);
+  });
+
+  test("new content is a new config under a new name, created before the old one goes; the service updates in place", async () => {
+    const text = editSwarm([[["homelab:services", "sentinel", "files", "thresholds", "content"], "latency_ms: 500\nerror_rate: 0.02\n"]]);
+    const e = await evaluateStack({ stack: SWARM_STACK, stackFileText: text, projectDir: SWARM_DIR });
+    const before = named(ev.resources, "sentinel-thresholds-config");
+    const after = named(e.resources, "sentinel-thresholds-config");
+    expect(after.inputs.name).toBe("sentinel_thresholds_a9c6d420");
+    expect(classifyChange(CONFIG, readBack(CONFIG, before.inputs), after.inputs)).toMatchObject({ action: "replace", replaceReasons: ["dataRaw", "name"] });
+    // Create-before-delete: the Swarm refuses to delete a config a service still mounts.
+    expect(after.options.deleteBeforeReplace).toBe(false);
+    const svcBefore = withProviderDefaults(SERVICE, service("sentinel").inputs);
+    const svcAfter = withProviderDefaults(SERVICE, named(e.resources, "sentinel-service").inputs);
+    expect(classifyChange(SERVICE, readBack(SERVICE, svcBefore), svcAfter)).toMatchObject({ action: "update", changed: ["taskSpec"] });
+  });
+
+  test("a secret file is a Swarm secret (never a config) at its path, with its mode and numeric owner", () => {
+    const secret = named(ev.resources, "worker-dotenv-secretfile");
+    expect(secret.type).toBe(SECRET);
+    expect((secret.inputs.data as Obj)[SECRET_SIG]).toBeDefined();
+    expect(ofType(ev.resources, CONFIG).map((c) => c.name).filter((n) => !n.startsWith("monitoring-"))).toEqual(["sentinel-thresholds-config"]);
+    expect(containerSpec("worker").secrets).toEqual([{ secretId: UNKNOWN, secretName: UNKNOWN, fileName: "/app/.env", fileMode: 0o400, fileUid: "1000" }]);
+    expect(containerSpec("worker").env).toEqual({ CACHE_URL: "redis://cache:6379/0" });
+  });
+
+  test("a secret's name carries a random suffix renewed with its data, never anything computed from the value", () => {
+    const secret = named(ev.resources, "worker-dotenv-secretfile");
+    const suffix = named(ev.resources, "worker-dotenv-secretfile-suffix");
+    expect(suffix.type).toBe("random:index/randomBytes:RandomBytes");
+    expect(suffix.inputs.length).toBe(4);
+    expect(((suffix.inputs.keepers as Obj).data as Obj)[SECRET_SIG]).toBeDefined();
+    expect(secret.propertyDependencies?.name).toEqual([suffix.urn]);
+  });
 });
 
 test("named volumes are mounted, and no volume resource is created on the manager", () => {
