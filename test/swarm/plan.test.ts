@@ -32,6 +32,7 @@ test("npm run plan -- --project-dir examples/swarm --all plans the example clean
     "monitoring-jaeger-service",
     "monitoring-loki-service",
     "monitoring-prometheus-service",
+    "monitoring-socket-proxy-service",
     "postgres-service",
     "sentinel-service",
     "tunnel-connector-service",
@@ -51,12 +52,13 @@ test("the Swarm table lists the monitoring services: agents on every node, the r
   const plans = await planStacks({ stacks: ["swarm"], projectDir: SWARM_DIR });
   const rows = renderText(plans)
     .split("\n")
-    .filter((l) => /^\s+(cadvisor|alloy|prometheus|grafana|loki|jaeger|alertmanager)\s/.test(l))
+    .filter((l) => /^\s+(cadvisor|alloy|socket-proxy|prometheus|grafana|loki|jaeger|alertmanager)\s/.test(l))
     .map((l) => l.trim().split(/\s{2,}/));
   expect(rows).toEqual([
     ["cadvisor", "one per node", "manager, gpu, storage"],
     ["jaeger", "1 replica", "manager"],
     ["alertmanager", "1 replica", "manager"],
+    ["socket-proxy", "1 replica", "manager"],
     ["prometheus", "1 replica", "manager"],
     ["loki", "1 replica", "manager"],
     ["alloy", "one per node", "manager, gpu, storage"],
