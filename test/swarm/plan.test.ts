@@ -67,6 +67,19 @@ test("the Swarm table lists the monitoring services: agents on every node, the r
   expect(renderMarkdown(plans)).toMatch(/\| prometheus \| 1 replica \| manager \|/);
 });
 
+test("the Backups table puts a volume on the nodes its service runs on, and says homelab backs none up on a Swarm", async () => {
+  const plans = await planStacks({ stacks: ["swarm"], projectDir: SWARM_DIR });
+  const lines = renderText(plans).split("\n");
+  const at = lines.findIndex((l) => l.startsWith("Backups:"));
+  expect(lines[at]).toBe("Backups: none by homelab on a Swarm yet (back the nodes' volumes up outside homelab)");
+  expect(lines.slice(at + 3, at + 4).map((l) => l.trim().split(/\s{2,}/))).toEqual([["pgdata", "storage", "postgres", "NOT BACKED UP (homelab does not back up Swarm volumes yet)"]]);
+  expect(lines[at + 4]).toBe("");
+  expect(renderMarkdown(plans)).toContain("| pgdata | storage | postgres | NOT BACKED UP (homelab does not back up Swarm volumes yet) |");
+  // Pinned elsewhere (a service writing a volume must be pinned), the table follows the pin.
+  const moved = await planStacks({ stacks: ["swarm"], projectDir: SWARM_DIR, stackFileTexts: { swarm: editSwarm([[["homelab:services", "postgres", "placement"], { constraints: ["node.hostname == manager"] }]]) } });
+  expect(renderMarkdown(moved)).toContain("| pgdata | manager | postgres |");
+});
+
 describe("with a published port", () => {
   let plans: Awaited<ReturnType<typeof planStacks>>;
   beforeAll(async () => {
