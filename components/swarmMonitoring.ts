@@ -32,7 +32,7 @@ export interface SwarmMonitoringArgs {
   readonly host: string;
   /** The provider of a Swarm manager. */
   readonly provider: docker.Provider;
-  /** Model name of the overlay network every monitoring service joins (the stack's default network). */
+  /** Model name of the overlay network every monitoring service but the Docker API proxy joins (the stack's default network). */
   readonly network: string;
   readonly networkId: pulumi.Input<string>;
   /** Every service of the stack; those with `metrics` become scrape jobs, their `alerts` rules. */
