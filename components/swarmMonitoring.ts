@@ -5,13 +5,13 @@ import * as random from "@pulumi/random";
 import { alertmanagerYaml, ALERTMANAGER_PORT } from "../infra/alerting/alertmanager";
 import type { AlertingConfig } from "../infra/alerting/schema";
 import { platformService, type Service } from "../infra/model";
-import { DOCKER_SOCKET } from "../infra/monitoring/alloy";
 import { homelabRulesYaml } from "../infra/monitoring/ruleFile";
 import { swarmPrometheusYaml } from "../infra/monitoring/swarmPrometheus";
 import { scrapePlan, type ScrapePlan } from "../infra/monitoring/targets";
 import type { SwarmSpec } from "../infra/swarm/model";
 import { swarmMonitoringSpec } from "../infra/swarm/monitoringSpec";
 import { contentSuffix, objectName } from "../infra/swarm/objects";
+import { DOCKER_API_NETWORK, SOCKET_PROXY_KEY, SOCKET_PROXY_TMPFS, SOCKET_PROXY_URL, socketProxyService } from "../infra/swarm/socketProxy";
 import type { FileUpload } from "./homelabService";
 import { alertmanagerContainer } from "./monitoringContainers/alertmanager";
 import { MONITORING_IMAGES, type MonitoringContext, type MonitoringImages, type ServiceExtra, type ServiceSpec } from "./monitoringContainers/context";
@@ -22,6 +22,7 @@ import { alloyContainer, lokiContainer } from "./monitoringContainers/logs";
 import { prometheusContainer } from "./monitoringContainers/prometheus";
 import { pushgatewayContainer } from "./monitoringContainers/pushgateway";
 import { swarmConfig, swarmSecret } from "./swarmFiles";
+import { SwarmNetwork } from "./swarmNetwork";
 import { SECRETS_DIR, SwarmService } from "./swarmService";
 
 export interface SwarmMonitoringArgs {
@@ -31,7 +32,7 @@ export interface SwarmMonitoringArgs {
   readonly host: string;
   /** The provider of a Swarm manager. */
   readonly provider: docker.Provider;
-  /** Model name of the overlay network every monitoring service joins (the stack's default network). */
+  /** Model name of the overlay network every monitoring service but the Docker API proxy joins (the stack's default network). */
   readonly network: string;
   readonly networkId: pulumi.Input<string>;
   /** Every service of the stack; those with `metrics` become scrape jobs, their `alerts` rules. */
@@ -57,6 +58,8 @@ export interface SwarmMonitoringArgs {
   readonly grafanaRootUrl?: string;
   /** @default MONITORING_IMAGES */
   readonly images?: Partial<MonitoringImages>;
+  /** @default SOCKET_PROXY_IMAGE */
+  readonly socketProxyImage?: string;
   /** @default undefined (no backups, no Pushgateway) */
   readonly backupRpo?: string;
   readonly logMaxSize: string;
@@ -72,8 +75,9 @@ const NODE_HOSTNAME = "{{.Node.Hostname}}";
  * global services, the rest one task pinned to the monitoring host (their
  * volumes live there). Generated files become Swarm configs, secret ones
  * (Alertmanager's receivers, Grafana's admin password) Swarm secrets.
- * Prometheus finds every task through the manager's API (it runs on a manager,
- * the socket mounted read-only).
+ * Prometheus finds every task through the manager's API, asked through a
+ * read-only Docker API proxy (infra/swarm/socketProxy.ts) on the manager that
+ * only it can reach: Prometheus runs as its image's user, with no socket.
  */
 export class SwarmMonitoring extends pulumi.ComponentResource {
   /** Monitoring services by key. */
@@ -86,7 +90,9 @@ export class SwarmMonitoring extends pulumi.ComponentResource {
     const backups = args.backupRpo !== undefined;
     // No host: the overlay network spans the nodes, so only the network decides what Prometheus reaches.
     this.scrapePlan = scrapePlan(args.services, { network: args.network, nodeExporter, cloudflared: args.tunnelConnector ?? false, pushgateway: backups });
-    const ctx = this.context(name, args);
+    // Internal: the proxy needs no way out. Encrypted: service specs (environment included) cross it between nodes.
+    const apiNetwork = new SwarmNetwork(`${name}-docker-api`, { networkName: DOCKER_API_NETWORK, provider: args.provider, internal: true, encrypted: true }, { parent: this });
+    const ctx = this.context(name, args, apiNetwork.networkId);
 
     const s: Record<string, SwarmService> = {};
     s.cadvisor = cadvisorContainer(ctx);
@@ -94,11 +100,12 @@ export class SwarmMonitoring extends pulumi.ComponentResource {
     if (backups) s.pushgateway = pushgatewayContainer(ctx);
     s.jaeger = jaegerContainer(ctx, undefined);
     s.alertmanager = alertmanagerContainer(ctx, alertmanagerYaml(args.alerting ?? {}), undefined);
+    s[SOCKET_PROXY_KEY] = this.socketProxy(name, args, apiNetwork.networkId);
     const alertOptions = { diskAlertPercent: args.diskAlertPercent ?? 80, errorRateAlert: args.errorRateAlert ?? 0.05, nodeExporter, swarm: true };
     s.prometheus = prometheusContainer(
       ctx,
       {
-        config: swarmPrometheusYaml(this.scrapePlan, { stack: args.stack, network: args.network, alertmanager: `alertmanager:${ALERTMANAGER_PORT}` }),
+        config: swarmPrometheusYaml(this.scrapePlan, { stack: args.stack, network: args.network, alertmanager: `alertmanager:${ALERTMANAGER_PORT}`, swarmApi: SOCKET_PROXY_URL }),
         rules: homelabRulesYaml(this.scrapePlan, alertOptions, args.services, args.backupRpo),
       },
       undefined,
@@ -117,7 +124,25 @@ export class SwarmMonitoring extends pulumi.ComponentResource {
     this.registerOutputs({ services: Object.keys(s), scrapeJobs: this.scrapePlan.jobs.map((j) => j.job) });
   }
 
-  private context(name: string, args: SwarmMonitoringArgs): MonitoringContext<SwarmService> {
+  /** The Docker API proxy, pinned to the monitoring host (a manager): on the proxy network only, no published port. */
+  private socketProxy(name: string, args: SwarmMonitoringArgs, apiNetworkId: pulumi.Input<string>): SwarmService {
+    return new SwarmService(
+      `${name}-${SOCKET_PROXY_KEY}`,
+      {
+        service: socketProxyService(args.socketProxyImage),
+        swarm: swarmMonitoringSpec(args.swarm, args.host, SOCKET_PROXY_KEY),
+        stack: args.stack,
+        provider: args.provider,
+        networks: { [DOCKER_API_NETWORK]: apiNetworkId },
+        tmpfs: [SOCKET_PROXY_TMPFS],
+        logMaxSize: args.logMaxSize,
+        logMaxFiles: args.logMaxFiles,
+      },
+      { parent: this },
+    );
+  }
+
+  private context(name: string, args: SwarmMonitoringArgs, apiNetworkId: pulumi.Input<string>): MonitoringContext<SwarmService> {
     const svc = (role: string, spec: ServiceSpec, extra: ServiceExtra = {}): SwarmService => {
       const key = spec.key;
       const opts = { parent: this, provider: args.provider };
@@ -129,7 +154,9 @@ export class SwarmMonitoring extends pulumi.ComponentResource {
       const secrets = secretFiles.map((f) => ({ secret: swarmSecret(`${name}-${role}-${f.file}-secret`, { key, containerName: key }, f.file.replace(/[^A-Za-z0-9_.-]/g, "_"), f.content, opts), file: f.file }));
       // A program reads a secret variable from its file through `<NAME>__FILE` (Grafana's convention).
       const fileEnv = Object.fromEntries(Object.keys(extra.secrets ?? {}).map((k) => [`${k}__FILE`, `${SECRETS_DIR}/${k}`]));
-      const service = platformService({ networks: [args.network], ...swarmTweaks(spec), environment: { ...(spec.environment ?? {}), ...fileEnv } });
+      // Prometheus alone joins the proxy's network as well.
+      const networks = key === "prometheus" ? [args.network, DOCKER_API_NETWORK] : [args.network];
+      const service = platformService({ ...spec, networks, environment: { ...(spec.environment ?? {}), ...fileEnv } });
       return new SwarmService(
         `${name}-${role}`,
         {
@@ -137,7 +164,7 @@ export class SwarmMonitoring extends pulumi.ComponentResource {
           swarm: swarmMonitoringSpec(args.swarm, args.host, key),
           stack: args.stack,
           provider: args.provider,
-          networks: { [args.network]: args.networkId },
+          networks: { [args.network]: args.networkId, [DOCKER_API_NETWORK]: apiNetworkId },
           containerSpecExtra: {
             configs: configs.length > 0 ? configs.map((c) => ({ configId: c.config.id, configName: c.config.name, fileName: c.file })) : undefined,
             secrets: secrets.length > 0 ? secrets.map((x) => ({ secretId: x.secret.id, secretName: x.secret.name, fileName: x.file })) : undefined,
@@ -173,19 +200,4 @@ function generatedConfig(prefix: string, key: string, u: FileUpload, opts: pulum
   const item = `${path.posix.basename(path.posix.dirname(u.file))}-${path.posix.basename(u.file)}`;
   const name = pulumi.output(u.content).apply((c) => objectName(key, item, contentSuffix(`${u.file}\0${c}`)));
   return swarmConfig(`${prefix}-${item}-config`, key, name, u.content, opts);
-}
-
-/**
- * Prometheus reads the manager's API through the Docker socket (root-owned,
- * so it runs as root) and writes its data volume, which the image made
- * nobody's: of root's capabilities it keeps DAC_OVERRIDE only.
- */
-function swarmTweaks(spec: ServiceSpec): ServiceSpec {
-  if (spec.key !== "prometheus") return spec;
-  return {
-    ...spec,
-    user: "0",
-    capAdd: ["DAC_OVERRIDE"],
-    volumes: [...(spec.volumes ?? []), { type: "bind", source: DOCKER_SOCKET, target: DOCKER_SOCKET, readOnly: true }],
-  };
 }

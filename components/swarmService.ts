@@ -39,9 +39,21 @@ export interface SwarmServiceArgs {
    * @default none
    */
   readonly containerSpecExtra?: Pick<docker.types.input.ServiceTaskSpecContainerSpec, "configs" | "secrets" | "hostname">;
+  /**
+   * In-memory directories, for an image that writes at start under a read-only root (the Docker API proxy's /run).
+   * @default []
+   */
+  readonly tmpfs?: readonly TmpfsMount[];
   /** json-file log rotation. */
   readonly logMaxSize: string;
   readonly logMaxFiles: number;
+}
+
+export interface TmpfsMount {
+  readonly target: string;
+  readonly sizeBytes: number;
+  /** Permission bits only: Read keeps `Mode.Perm()` (resource_docker_service_structures.go). */
+  readonly mode: number;
 }
 
 /** Directory Swarm mounts secrets in; a secret's file is named after its variable. */
@@ -140,7 +152,10 @@ export class SwarmService extends pulumi.ComponentResource {
             },
             // A named volume is created by the node's daemon on first use and outlives the service:
             // Swarm never removes volumes, so data survives a destroy or a replacement.
-            mounts: svc.volumes.length > 0 ? svc.volumes.map((v) => ({ type: v.type, source: v.source, target: v.target, readOnly: v.readOnly })) : undefined,
+            mounts: nonEmpty([
+              ...svc.volumes.map((v) => ({ type: v.type, source: v.source, target: v.target, readOnly: v.readOnly })),
+              ...(args.tmpfs ?? []).map((t) => ({ type: "tmpfs", target: t.target, readOnly: false, tmpfsOptions: { sizeBytes: t.sizeBytes, mode: t.mode } })),
+            ]),
             configs: nonEmpty(this.files.configMounts),
             secrets: nonEmpty(this.files.secretMounts),
             stopGracePeriod: canonicalShortDuration(`${svc.stopGraceSeconds}s`),

@@ -3,9 +3,10 @@
  * engine's. A name on an overlay network resolves to the service's virtual
  * IP, which balances over its tasks: scraping it would sample a different
  * task each time, and a global agent (cAdvisor, node-exporter, Alloy) one
- * node at random. So every job discovers its service's tasks through the
- * manager's API (`dockerswarm_sd_configs`, role tasks) and scrapes each
- * task at its own address on the monitoring overlay network.
+ * node at random. So every job discovers its service's tasks through a
+ * manager's API (`dockerswarm_sd_configs`, role tasks, through the
+ * read-only API proxy) and scrapes each task at its own address on the
+ * monitoring overlay network.
  *
  * Target shapes from prometheus/prometheus discovery/moby/tasks.go: a task
  * gets one target per network address, on the SD `port` only when its
@@ -13,7 +14,6 @@
  * address is rewritten to the metrics port and other networks are dropped.
  */
 import { Document } from "yaml";
-import { DOCKER_SOCKET } from "./alloy";
 import { PROMETHEUS_RULES_REF } from "./prometheus";
 import type { ScrapeJob, ScrapePlan } from "./targets";
 
@@ -23,6 +23,8 @@ export interface SwarmPrometheusOptions {
   readonly network: string;
   /** `host:port` of the Alertmanager (its service name: one task, so its virtual IP is that task). */
   readonly alertmanager: string;
+  /** A manager's Docker API, as `dockerswarm_sd_configs.host` takes it (the read-only proxy's `tcp://` address). */
+  readonly swarmApi: string;
   /** @default "15s" */
   readonly scrapeInterval?: string;
 }
@@ -56,9 +58,6 @@ export interface SwarmPrometheusConfig {
   readonly scrape_configs: readonly SwarmScrapeConfig[];
 }
 
-/** The manager's API, through the socket mounted read-only into Prometheus (which therefore runs on a manager). */
-export const SWARM_SD_HOST = `unix://${DOCKER_SOCKET}`;
-
 /** `name:port` of a scrape job: the Swarm service name and the metrics port. */
 function serviceAndPort(job: ScrapeJob): { service: string; port: number } {
   const at = job.address.lastIndexOf(":");
@@ -71,7 +70,7 @@ function scrapeConfig(job: ScrapeJob, opts: SwarmPrometheusOptions): SwarmScrape
     job_name: job.job,
     metrics_path: job.path,
     ...(job.honorLabels === true ? { honor_labels: true } : {}),
-    dockerswarm_sd_configs: [{ host: SWARM_SD_HOST, role: "tasks", port, filters: [{ name: "service", values: [service] }] }],
+    dockerswarm_sd_configs: [{ host: opts.swarmApi, role: "tasks", port, filters: [{ name: "service", values: [service] }] }],
     relabel_configs: [
       // Tasks being shut down or already gone are listed too; only the ones meant to run are targets.
       { source_labels: ["__meta_dockerswarm_task_desired_state"], regex: "running", action: "keep" },

@@ -157,6 +157,8 @@ export const DOCKER_SERVICE: ResourceBehaviour = {
     "taskSpec.containerSpec.healthcheck.startPeriod": shortDuration,
     "taskSpec.containerSpec.stopGracePeriod": shortDuration,
     "taskSpec.restartPolicy.delay": shortDuration,
+    // flattenServiceMounts keeps tmpfs_options.mode as Mode.Perm(): permission bits only.
+    "taskSpec.containerSpec.mounts[].tmpfsOptions.mode": (v: unknown): unknown => (typeof v === "number" ? v & 0o777 : v),
     "taskSpec.restartPolicy.window": shortDuration,
     "updateConfig.delay": shortDuration,
     "updateConfig.monitor": shortDuration,

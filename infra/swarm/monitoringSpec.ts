@@ -4,10 +4,12 @@
  * the log shipper) run one task on every node; everything that keeps data
  * (Prometheus, Loki, Grafana, Alertmanager, the Pushgateway) and Jaeger's
  * in-memory store run one task pinned to the monitoring host, because a
- * named volume lives on one node only.
+ * named volume lives on one node only; so does the Docker API proxy
+ * Prometheus discovers tasks through, which needs a manager's socket.
  */
 import type { HomelabModel } from "../model";
 import { defaultRollout, type SwarmServiceSpec, type SwarmSpec } from "./model";
+import { SOCKET_PROXY_KEY } from "./socketProxy";
 
 /** Monitoring services with one task per node. */
 export const SWARM_GLOBAL_AGENTS: readonly string[] = ["cadvisor", "node-exporter", "alloy"];
@@ -18,7 +20,7 @@ const STATEFUL = new Set(["prometheus", "loki", "grafana", "alertmanager", "push
 /**
  * The node the pinned monitoring services run on: homelab:monitoring.host, else
  * the manager the program talks to. Prometheus discovers tasks through a manager's
- * API, so this node must be a manager (checkSwarmMonitoring).
+ * API (the proxy's socket), so this node must be a manager (checkSwarmMonitoring).
  */
 export function swarmMonitoringHost(model: HomelabModel, swarm: SwarmSpec): string {
   return model.monitoring.host ?? swarm.manager;
@@ -33,6 +35,7 @@ export function swarmMonitoringKeys(model: HomelabModel): string[] {
     ...(model.backup.backups !== undefined ? ["pushgateway"] : []),
     "jaeger",
     "alertmanager",
+    SOCKET_PROXY_KEY,
     "prometheus",
     "loki",
     "alloy",

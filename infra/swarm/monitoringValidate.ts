@@ -9,6 +9,7 @@ import type { HomelabModel, Service } from "../model";
 import { MONITORING_VOLUMES } from "../monitoring/layout";
 import type { SwarmSpec } from "./model";
 import { swarmMonitoringHost, swarmMonitoringKeys } from "./monitoringSpec";
+import { DOCKER_API_NETWORK } from "./socketProxy";
 
 const at = (...rest: PropertyKey[]): string => formatPath(["monitoring", ...rest]);
 const svcPath = (s: Service, ...rest: PropertyKey[]): string => formatPath(["services", s.key, ...rest]);
@@ -62,9 +63,16 @@ function serviceProblems(m: HomelabModel): ConfigProblem[] {
   });
 }
 
+/** The Docker API proxy's network is the monitoring stack's own: a stack network of that name would be the same overlay. */
+function networkProblems(m: HomelabModel): ConfigProblem[] {
+  return m.networks.some((n) => n.name === DOCKER_API_NETWORK)
+    ? [{ file: m.file, path: formatPath(["networks", DOCKER_API_NETWORK]), message: `network "${DOCKER_API_NETWORK}" belongs to the monitoring stack (Prometheus's Docker API proxy); choose another name` }]
+    : [];
+}
+
 /** Every problem of monitoring on a Swarm; alerting is checked even with monitoring off, as on the Docker engine. */
 export function checkSwarmMonitoring(m: HomelabModel, swarm: SwarmSpec): ConfigProblem[] {
   const alerting = [...checkCustomAlerts(m), ...checkAlerting(m)];
   if (!m.features.monitoring) return alerting;
-  return [...hostProblems(m, swarm), ...portProblems(m), ...serviceProblems(m), ...alerting];
+  return [...hostProblems(m, swarm), ...portProblems(m), ...networkProblems(m), ...serviceProblems(m), ...alerting];
 }

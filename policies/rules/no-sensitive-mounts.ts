@@ -9,9 +9,9 @@ export const SENSITIVE_PATHS = ["/", "/etc", "/proc", "/sys", "/root", "/boot", 
 
 /**
  * Host agents that need read-only views of the host: updater, container metrics, log shippers, node metrics,
- * and Prometheus, which on a Swarm discovers tasks through the manager's socket (dockerswarm_sd_configs).
+ * and the Docker API proxy that passes a Swarm manager's read endpoints to Prometheus (dockerswarm_sd_configs).
  */
-export const ALLOWED_HOST_AGENTS = ["nickfedor/watchtower", "gcr.io/cadvisor/cadvisor", "grafana/alloy", "grafana/promtail", "prom/node-exporter", "prom/prometheus"];
+export const ALLOWED_HOST_AGENTS = ["nickfedor/watchtower", "gcr.io/cadvisor/cadvisor", "grafana/alloy", "grafana/promtail", "prom/node-exporter", "lscr.io/linuxserver/socket-proxy"];
 
 export interface NoSensitiveMountsConfig {
     allowedImages: string[];

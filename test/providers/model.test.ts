@@ -80,6 +80,13 @@ describe("classifyChange (the provider's Diff)", () => {
     expect(classifyChange(C, { name: "web_conf_1", labels: [] }, { name: "web_conf_1", labels: [{ label: "a", value: "1" }] }).action).toBe("replace");
   });
 
+  test("a Swarm service's tmpfs mode reads back as its permission bits only, so a sticky /tmp would never read back as sent", () => {
+    const S = "docker:index/service:Service";
+    const mount = (mode: number) => ({ taskSpec: { containerSpec: { image: "x", mounts: [{ type: "tmpfs", target: "/run", readOnly: false, tmpfsOptions: { sizeBytes: 8388608, mode } }] } } });
+    expect(readBack(S, mount(0o755))).toEqual(mount(0o755));
+    expect(readBack(S, mount(0o1777))).toEqual(mount(0o777));
+  });
+
   test("every modelled entry names its sources", () => {
     for (const t of [CONTAINER, "docker:index/volume:Volume", "docker:index/serviceConfig:ServiceConfig", "cloudflare:index/dnsRecord:DnsRecord", "github:index/actionsSecret:ActionsSecret"]) {
       expect(behaviourOf(t)?.sources.length).toBeGreaterThan(0);

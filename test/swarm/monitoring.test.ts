@@ -9,6 +9,8 @@ import { PROMETHEUS_CONFIG_FILE, PROMETHEUS_RULES_FILE } from "../../infra/monit
 import { classifyChange, readBack, withProviderDefaults } from "../../infra/providers";
 import { layOut, removeLaidOut, runTool } from "../alerting/tools";
 import { named, ofType, problemsOf } from "../support/stacks";
+import { ALLOWED_HOST_AGENTS, noSensitiveMounts } from "../../policies/rules/no-sensitive-mounts";
+import { runStack, type Wire } from "../policies/harness";
 import { editSwarm, loadText, SWARM_DIR, SWARM_STACK } from "./support";
 
 jest.setTimeout(120_000);
@@ -16,6 +18,7 @@ jest.setTimeout(120_000);
 const SERVICE = "docker:index/service:Service";
 const CONFIG = "docker:index/serviceConfig:ServiceConfig";
 const SECRET = "docker:index/secret:Secret";
+const NETWORK = "docker:index/network:Network";
 const F = "Pulumi.swarm.yaml";
 
 type Obj = Record<string, unknown>;
@@ -38,12 +41,13 @@ const configFor = (key: string, file: string): RecordedResource => {
 
 describe("rendered services", () => {
   test("per-node agents are global, everything else one replica pinned to the manager", () => {
-    const modes = Object.fromEntries(["cadvisor", "alloy", "jaeger", "alertmanager", "prometheus", "loki", "grafana"].map((k) => [k, [service(k).inputs.mode, task(k).placement]]));
+    const modes = Object.fromEntries(["cadvisor", "alloy", "jaeger", "alertmanager", "socket-proxy", "prometheus", "loki", "grafana"].map((k) => [k, [service(k).inputs.mode, task(k).placement]]));
     expect(modes).toEqual({
       cadvisor: [{ global: true }, undefined],
       alloy: [{ global: true }, undefined],
       jaeger: [{ replicated: { replicas: 1 } }, { constraints: ["node.hostname == manager"] }],
       alertmanager: [{ replicated: { replicas: 1 } }, { constraints: ["node.hostname == manager"] }],
+      "socket-proxy": [{ replicated: { replicas: 1 } }, { constraints: ["node.hostname == manager"] }],
       prometheus: [{ replicated: { replicas: 1 } }, { constraints: ["node.hostname == manager"] }],
       loki: [{ replicated: { replicas: 1 } }, { constraints: ["node.hostname == manager"] }],
       grafana: [{ replicated: { replicas: 1 } }, { constraints: ["node.hostname == manager"] }],
@@ -60,12 +64,9 @@ describe("rendered services", () => {
     expect(task("cadvisor").resources).toEqual({ limits: { memoryBytes: 256 * 1024 * 1024, nanoCpus: 500_000_000 }, reservation: { memoryBytes: 256 * 1024 * 1024 } });
   });
 
-  test("Prometheus reads the manager's socket read-only, as root with only DAC_OVERRIDE", () => {
-    expect(spec("prometheus").mounts).toEqual([
-      { type: "volume", source: "prometheus-data", target: "/prometheus", readOnly: false },
-      { type: "bind", source: "/var/run/docker.sock", target: "/var/run/docker.sock", readOnly: true },
-    ]);
-    expect([spec("prometheus").user, spec("prometheus").capAdds, spec("prometheus").capDrops]).toEqual(["0", ["DAC_OVERRIDE"], ["ALL"]]);
+  test("Prometheus runs as its image's user, with no socket and no added capability", () => {
+    expect(spec("prometheus").mounts).toEqual([{ type: "volume", source: "prometheus-data", target: "/prometheus", readOnly: false }]);
+    expect([spec("prometheus").user, spec("prometheus").capAdds, spec("prometheus").capDrops]).toEqual([undefined, undefined, ["ALL"]]);
   });
 
   test("every monitoring service joins the default overlay network, and publishes no port", () => {
@@ -82,6 +83,68 @@ describe("rendered services", () => {
     const alloy = content(configFor("alloy", "/etc/alloy/config.alloy"));
     expect(alloy).toContain('source_labels = ["__meta_docker_container_label_com_docker_swarm_service_name"]');
     expect(alloy).toContain('external_labels = { stack = "swarm", node = constants.hostname }');
+  });
+});
+
+describe("the Docker API proxy", () => {
+  const networkIds = (key: string): unknown[] => (task(key).networksAdvanceds as Obj[]).map((n) => n.id);
+  const netUrn = (name: string): string => named(ev.resources, `${name}-network`).urn;
+
+  test("is a pinned LinuxServer.io socket-proxy passing only the read endpoints Swarm discovery needs", () => {
+    expect(spec("socket-proxy").image).toBe("lscr.io/linuxserver/socket-proxy:3.4.3-r0-ls92");
+    expect(spec("socket-proxy").env).toEqual({
+      TASKS: "1",
+      SERVICES: "1",
+      NODES: "1",
+      NETWORKS: "1",
+      PING: "1",
+      VERSION: "0",
+      EVENTS: "0",
+      CONTAINERS: "0",
+      POST: "0",
+      DISABLE_IPV6: "1",
+      LOG_LEVEL: "warning",
+    });
+  });
+
+  test("mounts the manager's socket read-only under a read-only root with a small /run tmpfs, dropping all capabilities but SYS_CHROOT", () => {
+    expect(spec("socket-proxy").mounts).toEqual([
+      { type: "bind", source: "/var/run/docker.sock", target: "/var/run/docker.sock", readOnly: true },
+      { type: "tmpfs", target: "/run", readOnly: false, tmpfsOptions: { sizeBytes: 8388608, mode: 0o755 } },
+    ]);
+    expect([spec("socket-proxy").readOnly, spec("socket-proxy").user, spec("socket-proxy").capDrops, spec("socket-proxy").capAdds]).toEqual([true, undefined, ["ALL"], ["SYS_CHROOT"]]);
+    expect(spec("socket-proxy").healthcheck).toEqual({ tests: ["CMD-SHELL", "wget -q -O /dev/null http://127.0.0.1:2375/_ping || exit 1"], interval: "30s", timeout: "5s", retries: 3, startPeriod: "10s" });
+    expect(task("socket-proxy").resources).toEqual({ limits: { memoryBytes: 64 * 1024 * 1024, nanoCpus: 250_000_000 }, reservation: { memoryBytes: 64 * 1024 * 1024 } });
+    expect(service("socket-proxy").inputs.endpointSpec).toBeUndefined();
+  });
+
+  test("sits on an internal, encrypted overlay network that only it and Prometheus join", () => {
+    const net = named(ev.resources, "monitoring-docker-api-network");
+    expect([net.inputs.name, net.inputs.driver, net.inputs.internal, net.inputs.options]).toEqual(["monitoring-docker-api", "overlay", true, { encrypted: "" }]);
+    const onIt = ofType(ev.resources, SERVICE).filter((r) => r.dependencies.includes(net.urn)).map((r) => r.inputs.name).sort();
+    expect(onIt).toEqual(["prometheus", "socket-proxy"]);
+    expect(service("socket-proxy").dependencies).not.toContain(netUrn("miravaz-net"));
+    expect(networkIds("socket-proxy")).toHaveLength(1);
+    expect(service("prometheus").dependencies).toEqual(expect.arrayContaining([netUrn("miravaz-net"), net.urn]));
+    expect(networkIds("prometheus")).toHaveLength(2);
+    expect(ofType(ev.resources, NETWORK).map((n) => n.inputs.name).sort()).toEqual(["backend", "miravaz-net", "monitoring-docker-api"]);
+  });
+
+  test("no-sensitive-mounts passes the rendered services with prom/prometheus off the allow-list, and fails Prometheus mounting the socket", () => {
+    expect(ALLOWED_HOST_AGENTS).not.toContain("prom/prometheus");
+    expect(ALLOWED_HOST_AGENTS).toContain("lscr.io/linuxserver/socket-proxy");
+    const inputs = ofType(ev.resources, SERVICE).map((r) => ({ type: SERVICE, name: r.name, props: r.inputs as Wire }));
+    expect(runStack(noSensitiveMounts, inputs)).toEqual([]);
+    const socket = { type: "bind", source: "/var/run/docker.sock", target: "/var/run/docker.sock", readOnly: true };
+    const withSocket = inputs.map((i) => {
+      if (i.name !== "monitoring-prometheus-service") return i;
+      const ts = i.props.taskSpec as Obj;
+      const cs = ts.containerSpec as Obj;
+      return { ...i, props: { ...i.props, taskSpec: { ...ts, containerSpec: { ...cs, mounts: [...(cs.mounts as Obj[]), socket] } } } as Wire };
+    });
+    expect(runStack(noSensitiveMounts, withSocket).map((f) => f.message)).toEqual([
+      "monitoring-prometheus-service mounts /var/run/docker.sock (the Docker socket) but image prom/prometheus is not allow-listed.",
+    ]);
   });
 });
 
@@ -147,7 +210,7 @@ describe("Prometheus on the Swarm", () => {
     expect(cfg.scrape_configs[0]).toEqual({
       job_name: "commander",
       metrics_path: "/metrics",
-      dockerswarm_sd_configs: [{ host: "unix:///var/run/docker.sock", role: "tasks", port: 8000, filters: [{ name: "service", values: ["commander"] }] }],
+      dockerswarm_sd_configs: [{ host: "tcp://socket-proxy:2375", role: "tasks", port: 8000, filters: [{ name: "service", values: ["commander"] }] }],
       relabel_configs: [
         { source_labels: ["__meta_dockerswarm_task_desired_state"], regex: "running", action: "keep" },
         { source_labels: ["__meta_dockerswarm_service_label_homelab_stack"], regex: "swarm", action: "keep" },
@@ -203,6 +266,12 @@ describe("validation", () => {
       `${F}: homelab:services.worker.tracing: traces go to http://jaeger:4317, which only resolves on network "miravaz-net"; add the network or turn tracing off`,
       `${F}: homelab:services.postgres.volumes[0]: volume "grafana-data" belongs to the monitoring stack; choose another name`,
       `${F}: homelab:services.cache.containerName: Swarm service name "loki" is taken by the monitoring stack; rename the service or set containerName`,
+    ]);
+  });
+
+  test("the Docker API proxy's network name is the monitoring stack's", () => {
+    expect(problems([[["homelab:networks", "monitoring-docker-api"], {}]])).toEqual([
+      `${F}: homelab:networks.monitoring-docker-api: network "monitoring-docker-api" belongs to the monitoring stack (Prometheus's Docker API proxy); choose another name`,
     ]);
   });
 

@@ -32,6 +32,7 @@ test("npm run plan -- --project-dir examples/swarm --all plans the example clean
     "monitoring-jaeger-service",
     "monitoring-loki-service",
     "monitoring-prometheus-service",
+    "monitoring-socket-proxy-service",
     "postgres-service",
     "sentinel-service",
     "tunnel-connector-service",
@@ -51,18 +52,32 @@ test("the Swarm table lists the monitoring services: agents on every node, the r
   const plans = await planStacks({ stacks: ["swarm"], projectDir: SWARM_DIR });
   const rows = renderText(plans)
     .split("\n")
-    .filter((l) => /^\s+(cadvisor|alloy|prometheus|grafana|loki|jaeger|alertmanager)\s/.test(l))
+    .filter((l) => /^\s+(cadvisor|alloy|socket-proxy|prometheus|grafana|loki|jaeger|alertmanager)\s/.test(l))
     .map((l) => l.trim().split(/\s{2,}/));
   expect(rows).toEqual([
     ["cadvisor", "one per node", "manager, gpu, storage"],
     ["jaeger", "1 replica", "manager"],
     ["alertmanager", "1 replica", "manager"],
+    ["socket-proxy", "1 replica", "manager"],
     ["prometheus", "1 replica", "manager"],
     ["loki", "1 replica", "manager"],
     ["alloy", "one per node", "manager, gpu, storage"],
     ["grafana", "1 replica", "manager"],
   ]);
   expect(renderMarkdown(plans)).toMatch(/\| prometheus \| 1 replica \| manager \|/);
+});
+
+test("the Backups table puts a volume on the nodes its service runs on, and says homelab backs none up on a Swarm", async () => {
+  const plans = await planStacks({ stacks: ["swarm"], projectDir: SWARM_DIR });
+  const lines = renderText(plans).split("\n");
+  const at = lines.findIndex((l) => l.startsWith("Backups:"));
+  expect(lines[at]).toBe("Backups: none by homelab on a Swarm yet (back the nodes' volumes up outside homelab)");
+  expect(lines.slice(at + 3, at + 4).map((l) => l.trim().split(/\s{2,}/))).toEqual([["pgdata", "storage", "postgres", "NOT BACKED UP (homelab does not back up Swarm volumes yet)"]]);
+  expect(lines[at + 4]).toBe("");
+  expect(renderMarkdown(plans)).toContain("| pgdata | storage | postgres | NOT BACKED UP (homelab does not back up Swarm volumes yet) |");
+  // Pinned elsewhere (a service writing a volume must be pinned), the table follows the pin.
+  const moved = await planStacks({ stacks: ["swarm"], projectDir: SWARM_DIR, stackFileTexts: { swarm: editSwarm([[["homelab:services", "postgres", "placement"], { constraints: ["node.hostname == manager"] }]]) } });
+  expect(renderMarkdown(moved)).toContain("| pgdata | manager | postgres |");
 });
 
 describe("with a published port", () => {

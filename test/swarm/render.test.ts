@@ -28,7 +28,7 @@ test("a stack on the Swarm engine registers Swarm services, configs and overlay 
   const types = new Set(ev.resources.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:")).map((r) => r.type));
   expect([...types].filter((t) => t.startsWith("docker:")).sort()).toEqual([NETWORK, SECRET, SERVICE, CONFIG].sort());
   expect(ofType(ev.resources, SERVICE).map((s) => s.inputs.name).sort()).toEqual([
-    "alertmanager", "alloy", "cache", "cadvisor", "cloudflared", "commander", "grafana", "jaeger", "loki", "postgres", "prometheus", "sentinel", "worker",
+    "alertmanager", "alloy", "cache", "cadvisor", "cloudflared", "commander", "grafana", "jaeger", "loki", "postgres", "prometheus", "sentinel", "socket-proxy", "worker",
   ]);
 });
 
