@@ -166,8 +166,8 @@ export class SwarmMonitoring extends pulumi.ComponentResource {
           provider: args.provider,
           networks: { [args.network]: args.networkId, [DOCKER_API_NETWORK]: apiNetworkId },
           containerSpecExtra: {
-            configs: configs.length > 0 ? configs.map((c) => ({ configId: c.config.id, configName: c.config.name, fileName: c.file })) : undefined,
-            secrets: secrets.length > 0 ? secrets.map((x) => ({ secretId: x.secret.id, secretName: x.secret.name, fileName: x.file })) : undefined,
+            configs: configs.map((c) => ({ configId: c.config.id, configName: c.config.name, fileName: c.file })),
+            secrets: secrets.map((x) => ({ secretId: x.secret.id, secretName: x.secret.name, fileName: x.file })),
             hostname: key === "alloy" ? NODE_HOSTNAME : undefined,
           },
           after: [...(extra.after ?? []), ...configs.map((c) => c.config), ...secrets.map((x) => x.secret)],

@@ -35,10 +35,16 @@ export interface SwarmServiceArgs {
   readonly after?: readonly pulumi.Resource[];
   /**
    * Files and a hostname the platform sets on the task (the monitoring services' generated
-   * configuration as Swarm configs, their secrets as Swarm secrets); its `secrets` replace the service's own.
+   * configuration as Swarm configs, their secrets as Swarm secrets), mounted beside the service's own.
    * @default none
    */
-  readonly containerSpecExtra?: Pick<docker.types.input.ServiceTaskSpecContainerSpec, "configs" | "secrets" | "hostname">;
+  readonly containerSpecExtra?: {
+    /** Mounted beside the service's own files' configs. */
+    readonly configs?: readonly ConfigMount[];
+    /** Mounted beside the service's own secrets. */
+    readonly secrets?: readonly SecretMount[];
+    readonly hostname?: string;
+  };
   /**
    * In-memory directories, for an image that writes at start under a read-only root (the Docker API proxy's /run).
    * @default []
@@ -60,6 +66,8 @@ export interface TmpfsMount {
 export const SECRETS_DIR = "/run/secrets";
 
 type Placement = docker.types.input.ServiceTaskSpecPlacement;
+type ConfigMount = docker.types.input.ServiceTaskSpecContainerSpecConfig;
+type SecretMount = docker.types.input.ServiceTaskSpecContainerSpecSecret;
 type Resources = docker.types.input.ServiceTaskSpecResources;
 
 /** Swarm's restart conditions for the Compose restart policies. */
@@ -79,13 +87,6 @@ function rolloutConfig(r: Rollout) {
   };
 }
 
-/**
- * One Swarm service: the same stack-model service as HomelabService, run as
- * replicated (or global) tasks the Swarm places by its constraints, restarts
- * elsewhere when a node dies, updates task by task gated by the health check
- * and rolls back on failure. Secrets go in as environment or, with
- * `secretsAs: files`, as Swarm secrets under /run/secrets.
- */
 /**
  * One Swarm service: the same stack-model service as HomelabService, run as
  * replicated (or global) tasks the Swarm places by its constraints, restarts
@@ -156,11 +157,11 @@ export class SwarmService extends pulumi.ComponentResource {
               ...svc.volumes.map((v) => ({ type: v.type, source: v.source, target: v.target, readOnly: v.readOnly })),
               ...(args.tmpfs ?? []).map((t) => ({ type: "tmpfs", target: t.target, readOnly: false, tmpfsOptions: { sizeBytes: t.sizeBytes, mode: t.mode } })),
             ]),
-            configs: nonEmpty(this.files.configMounts),
-            secrets: nonEmpty(this.files.secretMounts),
+            configs: nonEmpty([...this.files.configMounts, ...(args.containerSpecExtra?.configs ?? [])]),
+            secrets: nonEmpty([...this.files.secretMounts, ...(args.containerSpecExtra?.secrets ?? [])]),
+            hostname: args.containerSpecExtra?.hostname,
             stopGracePeriod: canonicalShortDuration(`${svc.stopGraceSeconds}s`),
             stopSignal: svc.stopSignal,
-            ...(args.containerSpecExtra ?? {}),
           },
           resources: taskResources(svc, spec),
           restartPolicy: { condition: restartCondition(svc), delay: "5s" },

@@ -51,6 +51,8 @@ export function diskUsageExpr(percent: number, nodeExporter: boolean, swarm = fa
 /**
  * Restarts in 15 minutes. A Swarm replaces a failed task with a new container, so
  * there a restart shows as one more task container seen in the window than run now.
+ * A rolling update or a scale-down replaces each task once at most: only
+ * replacements beyond one per running task (plus the usual allowance) are restarts.
  */
 function restartRule(swarm: boolean): AlertRule {
   if (!swarm) {
@@ -67,7 +69,7 @@ function restartRule(swarm: boolean): AlertRule {
   const by = `count by (${SWARM_SERVICE_LABEL})`;
   return {
     alert: "ContainerRestarting",
-    expr: `${by} (max_over_time(container_start_time_seconds${sel}[15m])) - ${by} (container_start_time_seconds${sel}) > ${RESTARTS_IN_15M}`,
+    expr: `${by} (max_over_time(container_start_time_seconds${sel}[15m])) - ${by} (container_start_time_seconds${sel}) > ${by} (container_start_time_seconds${sel}) + ${RESTARTS_IN_15M}`,
     for: "0m",
     labels: { severity: "warning" },
     annotations: { summary: `Swarm service {{ $labels.${SWARM_SERVICE_LABEL} }} replaced more than ${RESTARTS_IN_15M} tasks in 15 minutes` },

@@ -14,7 +14,7 @@ import { SOCKET_PROXY_KEY } from "./socketProxy";
 /** Monitoring services with one task per node. */
 export const SWARM_GLOBAL_AGENTS: readonly string[] = ["cadvisor", "node-exporter", "alloy"];
 
-/** Monitoring services that write a named volume (stop-first rollouts, one task). */
+/** Monitoring services that write a named volume: stop-first rollouts (the pinned ones also run one task; Alloy is global). */
 const STATEFUL = new Set(["prometheus", "loki", "grafana", "alertmanager", "pushgateway", "alloy"]);
 
 /**

@@ -9,8 +9,13 @@ import type { HomelabModel, Service } from "../model";
 import { MAX_OBJECT_NAME, objectNameLength } from "./objects";
 import type { SwarmSpec } from "./model";
 
-/** swarmkit manager/controlapi/config.go MaxConfigSize and secret.go MaxSecretSize: data must be shorter. */
+/** swarmkit manager/controlapi/config.go MaxConfigSize: data must be shorter. */
 export const MAX_CONFIG_BYTES = 1000 * 1024;
+/** swarmkit api/validation/secrets.go MaxSecretSize: data must be shorter. */
+export const MAX_SECRET_BYTES = 500 * 1024;
+
+/** Said without the size, which would tell something of a secret. */
+const tooLarge = (m: HomelabModel, path: string): ConfigProblem => ({ file: m.file, path, message: `is too large for a Swarm secret (less than ${MAX_SECRET_BYTES} bytes)` });
 
 const at = (s: Service, ...rest: PropertyKey[]): string => formatPath(["services", s.key, ...rest]);
 
@@ -46,6 +51,8 @@ function secretProblems(m: HomelabModel, s: Service, asFiles: boolean): ConfigPr
   const files = s.secretFiles.flatMap((f) => [
     ...nameProblem(m, s, ["secretFiles", f.name], "secret", f.name),
     ...(Object.keys(f.values).length === 0 ? [{ file: m.file, path: at(s, "secretFiles", f.name, "values"), message: "is empty, and a Swarm secret cannot be" }] : []),
+    // The values alone are a lower bound of the rendered file.
+    ...(Object.values(f.values).reduce((n, v) => n + Buffer.byteLength(v, "utf8"), 0) >= MAX_SECRET_BYTES ? [tooLarge(m, at(s, "secretFiles", f.name, "values"))] : []),
     ...ownershipProblems(m, s, ["secretFiles", f.name], f),
   ]);
   if (!asFiles) return files;
@@ -53,6 +60,7 @@ function secretProblems(m: HomelabModel, s: Service, asFiles: boolean): ConfigPr
   const variables = Object.entries(s.secretEnvironment).flatMap(([k, v]) => [
     ...nameProblem(m, s, ["secretEnvironment", k], "secret", k),
     ...(v === "" ? [{ file: m.file, path: at(s, "secretEnvironment", k), message: "is empty, and a Swarm secret (secretsAs: files) cannot be" }] : []),
+    ...(Buffer.byteLength(v, "utf8") >= MAX_SECRET_BYTES ? [tooLarge(m, at(s, "secretEnvironment", k))] : []),
   ]);
   return [...variables, ...files];
 }

@@ -27,6 +27,23 @@ function requestProblem(request: GpuRequest, eligible: readonly SwarmNode[]): st
   return undefined;
 }
 
+/**
+ * The Swarm places tasks by constraints, not by free GPUs: a global service
+ * gets a task on every node it may run on, and replicas need room for their
+ * reservations, else the extra tasks stay pending.
+ */
+function capacityProblem(request: GpuRequest, replicas: number | "global", eligible: readonly SwarmNode[]): string | undefined {
+  const fit = withGpus({ gpuRequest: request }, eligible);
+  if (replicas === "global") {
+    const short = eligible.filter((n) => !fit.includes(n));
+    return short.length === 0
+      ? undefined
+      : `a global service runs a task on every node it may run on, and ${short.map((n) => n.host).join(", ")} cannot reserve its GPUs: constrain it to the GPU nodes`;
+  }
+  const room = fit.reduce((n, node) => n + (request === "all" ? 1 : Math.floor(gpusOf(node) / request)), 0);
+  return replicas <= room ? undefined : `${replicas} replicas need more GPUs than the nodes it may run on declare (room for ${room} task${room === 1 ? "" : "s"}: ${declared(fit)})`;
+}
+
 function constraintsOf(spec: SwarmSpec["services"][string]): Constraint[] | undefined {
   const parsed = spec.constraints.map(parseConstraint);
   // An unparsable constraint is checkPlacement's to report.
@@ -42,7 +59,7 @@ function gpuProblems(m: HomelabModel, swarm: SwarmSpec, s: Service): ConfigProbl
   if (constraints === undefined) return [];
   const eligible = eligibleNodes(swarm.nodes, constraints);
   // No node at all is checkPlacement's to report.
-  const problem = eligible.length === 0 ? undefined : requestProblem(parsed.request, eligible);
+  const problem = eligible.length === 0 ? undefined : (requestProblem(parsed.request, eligible) ?? capacityProblem(parsed.request, swarm.services[s.key].replicas, eligible));
   return problem === undefined ? [] : [{ file: m.file, path, message: problem }];
 }
 

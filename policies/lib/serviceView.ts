@@ -41,6 +41,8 @@ export function containerViewOfService(service: Props): Props {
         // A Swarm task cannot be privileged nor share host namespaces: the service spec has no such fields.
         capabilities: adds === undefined && drops === undefined ? undefined : { adds, drops },
         healthcheck: spec["healthcheck"],
+        // The task's environment as a container's `envs`; values that are not plain text (secrets, unknowns) are left out.
+        envs: Object.entries(obj(spec["env"])).flatMap(([k, v]) => (typeof v === "string" ? [`${k}=${v}`] : [])),
         mounts: spec["mounts"],
         cpus: nano === UNKNOWN ? limits["nanoCpus"] : typeof nano === "number" ? String(nano / 1e9) : undefined,
         memory: memory === UNKNOWN ? limits["memoryBytes"] : typeof memory === "number" ? memory / MIB : undefined,

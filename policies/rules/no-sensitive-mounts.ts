@@ -13,6 +13,20 @@ export const SENSITIVE_PATHS = ["/", "/etc", "/proc", "/sys", "/root", "/boot", 
  */
 export const ALLOWED_HOST_AGENTS = ["nickfedor/watchtower", "gcr.io/cadvisor/cadvisor", "grafana/alloy", "grafana/promtail", "prom/node-exporter", "lscr.io/linuxserver/socket-proxy"];
 
+/**
+ * Allow-listed Docker API proxies: read-only only while their environment
+ * opens no write endpoint (POST, and LinuxServer's ALLOW_START/STOP/RESTARTS
+ * which pass those POSTs even with POST=0). A read-only socket mount does not
+ * limit what the proxy serves to its network.
+ */
+const API_PROXIES = ["lscr.io/linuxserver/socket-proxy", "tecnativa/docker-socket-proxy"];
+const WRITE_SWITCHES = ["POST", "ALLOW_START", "ALLOW_STOP", "ALLOW_RESTARTS"];
+
+function writeSwitches(props: Props): string[] {
+    const envs = Array.isArray(props["envs"]) ? props["envs"].filter((e): e is string => typeof e === "string") : [];
+    return envs.filter((e) => WRITE_SWITCHES.some((k) => e.startsWith(`${k}=`)) && /^[A-Z_]+=(1|true)$/i.test(e));
+}
+
 export interface NoSensitiveMountsConfig {
     allowedImages: string[];
     extraSensitivePaths: string[];
@@ -65,6 +79,8 @@ export const noSensitiveMounts = stackRule<NoSensitiveMountsConfig>({
                     report(`${c.name} mounts ${source} (${what}) but ${who}.`, c.urn);
                 } else if (!readOnly) {
                     report(`${c.name} mounts ${source} (${what}) writable; allow-listed images must mount it read-only.`, c.urn);
+                } else if (API_PROXIES.some((e) => imageMatches(image, e)) && writeSwitches(c.props).length > 0) {
+                    report(`${c.name} serves the Docker API with ${writeSwitches(c.props).join(", ")}: write access for its whole network; keep POST and ALLOW_* at 0.`, c.urn);
                 }
             }
         }

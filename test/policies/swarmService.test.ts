@@ -98,3 +98,17 @@ test("the stack rules see a service's mounts too", () => {
     expect(runStack(noSensitiveMounts, [{ type: SERVICE, name: "web", props }])).toHaveLength(1);
     expect(runStack(noSensitiveMounts, [{ type: SERVICE, name: "web", props: compliantService() }])).toEqual([]);
 });
+
+test("a Docker API proxy service is judged by its task's environment: POST=1 opens the API to its network", () => {
+    const proxy = (env: Record<string, string>): Wire => {
+        const props = changed([...C, "image"], "lscr.io/linuxserver/socket-proxy:3.4.3-r0-ls92");
+        const spec = (props.taskSpec as Obj).containerSpec as Obj;
+        spec.mounts = [{ type: "bind", source: "/var/run/docker.sock", target: "/var/run/docker.sock", readOnly: true }];
+        spec.env = env;
+        return props;
+    };
+    expect(runStack(noSensitiveMounts, [{ type: SERVICE, name: "socket-proxy", props: proxy({ TASKS: "1", POST: "0" }) }])).toEqual([]);
+    expect(runStack(noSensitiveMounts, [{ type: SERVICE, name: "socket-proxy", props: proxy({ TASKS: "1", POST: "1" }) }]).map((f) => f.message)).toEqual([
+        "socket-proxy serves the Docker API with POST=1: write access for its whole network; keep POST and ALLOW_* at 0.",
+    ]);
+});

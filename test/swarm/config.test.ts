@@ -146,12 +146,39 @@ describe("Swarm validation", () => {
     ]);
   });
 
+  it("refuses a secret of 500 KiB or more (swarmkit's limit) without telling its size", () => {
+    const big = "x".repeat(500 * 1024);
+    const found = problems([
+      [["homelab:services", "worker", "secretFiles", "dotenv", "values"], { BLOB: big }],
+      [["homelab:services", "commander", "secretEnvironment", "DATABASE_PASSWORD"], big],
+      [["homelab:services", "sentinel", "secretFiles"], { small: { path: "/app/s.env", values: { A: "x".repeat(500 * 1024 - 1) } } }],
+    ]).filter((p) => !p.includes("must be a secret") && !p.includes("secure:"));
+    expect(found).toEqual([
+      `${F}: homelab:services.commander.secretEnvironment.DATABASE_PASSWORD: is too large for a Swarm secret (less than 512000 bytes)`,
+      `${F}: homelab:services.worker.secretFiles.dotenv.values: is too large for a Swarm secret (less than 512000 bytes)`,
+    ]);
+    expect(found.join("\n")).not.toContain("xxxx");
+  });
+
   it("mounts files into a read-only root filesystem, which the Docker engine's copy cannot", () => {
     const m = loadText(editSwarm([[["homelab:services", "sentinel", "readOnly"], true]]));
     expect(m.services.find((s) => s.key === "sentinel")).toMatchObject({ readOnly: true, files: [{ name: "thresholds", path: "/app/config/thresholds.yaml" }] });
     expect(problemsOf(() => loadText(editStack("dev", [[["homelab:services", "cache", "readOnly"], true], [["homelab:services", "cache", "files"], { c: { path: "/etc/c.conf", content: "x" } }]]), "dev"))).toEqual([
       "Pulumi.dev.yaml: homelab:services.cache.readOnly: files and secretFiles cannot be copied into a read-only root filesystem; drop readOnly or mount the files from a volume",
     ]);
+  });
+
+  it("checks that every task of a GPU service finds its GPUs: a global one on every node, replicas within the declared count", () => {
+    expect(
+      problems([
+        [["homelab:services", "worker", "replicas"], "global"],
+        [["homelab:services", "worker", "placement"], undefined],
+      ]),
+    ).toEqual([`${F}: homelab:services.worker.gpus: a global service runs a task on every node it may run on, and manager, storage cannot reserve its GPUs: constrain it to the GPU nodes`]);
+    expect(problems([[["homelab:services", "worker", "replicas"], 2]])).toEqual([
+      `${F}: homelab:services.worker.gpus: 2 replicas need more GPUs than the nodes it may run on declare (room for 1 task: gpu: 1)`,
+    ]);
+    expect(() => loadText(editSwarm([[["homelab:services", "worker", "replicas"], 1]]))).not.toThrow();
   });
 
   it("checks that a GPU service can reserve its GPUs on some node it may run on", () => {

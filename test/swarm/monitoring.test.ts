@@ -3,6 +3,7 @@
  * the mock runtime, the Swarm Prometheus config through the real promtool,
  * and the validation of Swarm monitoring settings.
  */
+import { alert, group, promtoolTest } from "../alerting/ruleTests";
 import { parse } from "yaml";
 import { evaluateStack, SECRET_SIG, type Evaluation, type RecordedResource } from "../../infra/plan/evaluate";
 import { PROMETHEUS_CONFIG_FILE, PROMETHEUS_RULES_FILE } from "../../infra/monitoring/prometheus";
@@ -236,10 +237,35 @@ describe("Prometheus on the Swarm", () => {
     const rules = (parse(rulesYml()) as { groups: { rules: { alert: string; expr: string }[] }[] }).groups.flatMap((g) => g.rules);
     expect(rules.filter((r) => r.alert === "ServiceDown").map((r) => r.expr)).toContain('up{job="commander"} == 0');
     expect(rules.find((r) => r.alert === "ContainerRestarting")!.expr).toBe(
-      'count by (container_label_com_docker_swarm_service_name) (max_over_time(container_start_time_seconds{container_label_com_docker_swarm_service_name!=""}[15m])) - count by (container_label_com_docker_swarm_service_name) (container_start_time_seconds{container_label_com_docker_swarm_service_name!=""}) > 3',
+      'count by (container_label_com_docker_swarm_service_name) (max_over_time(container_start_time_seconds{container_label_com_docker_swarm_service_name!=""}[15m])) - count by (container_label_com_docker_swarm_service_name) (container_start_time_seconds{container_label_com_docker_swarm_service_name!=""}) > count by (container_label_com_docker_swarm_service_name) (container_start_time_seconds{container_label_com_docker_swarm_service_name!=""}) + 3',
     );
     expect(rules.find((r) => r.alert === "DiskUsageHigh")!.expr).toBe('100 * max by (node, device) (container_fs_usage_bytes{id="/"} / (container_fs_limit_bytes{id="/"} > 0)) > 80');
     expect(rules.find((r) => r.alert === "HostMemoryPressure")!.expr).toBe('1 - sum by (node) (container_memory_working_set_bytes{id="/"}) / sum by (node) (machine_memory_bytes) < 0.1');
+  });
+
+  test("a rolling update of five tasks is no restart; one task replaced nine times is (promtool)", () => {
+    const svc = "container_label_com_docker_swarm_service_name";
+    // A task container's series: its start time while it runs, then gone (stale).
+    const task = (name: string, id: string) => `container_start_time_seconds{${svc}="${name}",id="/docker/${id}"}`;
+    const series: Record<string, string> = {};
+    // alloy on five nodes, each task replaced once at minute 5 by a rolling update.
+    for (let i = 0; i < 5; i++) {
+      series[task("alloy", `old${i}`)] = "100x4 stale";
+      series[task("alloy", `new${i}`)] = "_x4 400x10";
+    }
+    // worker: one task crashing every minute, a new container each time; the tenth still runs.
+    for (let i = 0; i < 10; i++) series[task("worker", `c${i}`)] = `${"_ ".repeat(i)}${60 * i}${i < 9 ? " stale" : "x5"}`;
+    const result = promtoolTest(rulesYml(), [
+      group("rolling update and crash loop", series, [
+        {
+          eval_time: "10m",
+          alertname: "ContainerRestarting",
+          exp_alerts: [alert({ severity: "warning", [svc]: "worker" }, "Swarm service worker replaced more than 3 tasks in 15 minutes")],
+        },
+      ]),
+    ]);
+    expect(result.output).toContain("SUCCESS");
+    expect(result.status).toBe(0);
   });
 
   test("node-exporter runs on every node when asked for", async () => {

@@ -37,6 +37,19 @@ describe("no-sensitive-mounts", () => {
             only("c mounts /var/run/docker.sock (the Docker socket) writable; allow-listed images must mount it read-only."),
         );
     });
+    test("an allow-listed Docker API proxy may not open write endpoints to its network", () => {
+        const proxy = "lscr.io/linuxserver/socket-proxy:3.4.3-r0-ls92";
+        const socket = vol("/var/run/docker.sock", true);
+        expect(run(proxy, { ...socket, envs: ["TASKS=1", "SERVICES=1", "POST=0"] })).toEqual([]);
+        expect(run(proxy, { ...socket, envs: ["TASKS=1", "POST=1"] })).toEqual(
+            only("c serves the Docker API with POST=1: write access for its whole network; keep POST and ALLOW_* at 0."),
+        );
+        expect(run(proxy, { ...socket, envs: ["ALLOW_RESTARTS=1", "ALLOW_STOP=true"] })).toEqual(
+            only("c serves the Docker API with ALLOW_RESTARTS=1, ALLOW_STOP=true: write access for its whole network; keep POST and ALLOW_* at 0."),
+        );
+        // The same variables mean nothing to another allow-listed agent.
+        expect(run("nickfedor/watchtower:1.21.0", { ...socket, envs: ["POST=1"] })).toEqual([]);
+    });
     test("image resolved from a known container image string too", () => {
         const out = runStack(noSensitiveMounts, [{ type: T.container, name: "c", props: { ...compliantContainer(), image: "grafana/alloy:v1.5.0", ...vol("/var/run/docker.sock", true) } }]);
         expect(out).toEqual([]);
