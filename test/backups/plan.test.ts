@@ -24,6 +24,7 @@ describe("backup coverage in the plan", () => {
       repository: "s3",
       schedule: "15 2 * * *",
       rpo: "26h",
+      swarm: false,
       volumes: [
         { host: "vps", volume: "pgdata", service: "postgres", status: "excluded" },
         { host: "vps", volume: "pgdump", service: "postgres", status: "backed-up" },
