@@ -10,7 +10,7 @@ import { SwarmService } from "../../components/swarmService";
 import { buildGhcrSecrets, buildTunnel, cloudflareProvider, ingressRoutes, type IngressOutputs } from "../ingress";
 import type { HomelabModel } from "../model";
 import { serviceOutputs, tracingEnvironment, type HomelabOutputs } from "../program";
-import { eligibleNodes, parseConstraint, type Constraint } from "./constraints";
+import { eligibleNodes, validConstraints } from "./constraints";
 import { withGpus } from "./gpus";
 import { defaultRollout, type SwarmServiceSpec, type SwarmSpec } from "./model";
 import { buildSwarmMonitoring, swarmMonitoringRoutes } from "./monitoring";
@@ -23,11 +23,7 @@ export interface SwarmBuilt {
 
 /** Hosts a service's tasks may run on, from its constraints and GPUs (validation has checked them). */
 export function nodesFor(swarm: SwarmSpec, key: string): string[] {
-  const constraints = swarm.services[key].constraints.flatMap((c): Constraint[] => {
-    const r = parseConstraint(c);
-    return r.ok ? [r.constraint] : [];
-  });
-  return withGpus(swarm.services[key], eligibleNodes(swarm.nodes, constraints)).map((n) => n.host);
+  return withGpus(swarm.services[key], eligibleNodes(swarm.nodes, validConstraints(swarm.services[key].constraints))).map((n) => n.host);
 }
 
 export function buildSwarm(model: HomelabModel): { outputs: HomelabOutputs; built: SwarmBuilt } {

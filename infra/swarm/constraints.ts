@@ -64,3 +64,11 @@ export function unknownNameProblem(nodes: readonly SwarmNode[], c: Constraint): 
   }
   return undefined;
 }
+
+/** The constraints of a list that parse; the others are checkPlacement's to report. */
+export function validConstraints(texts: readonly string[]): Constraint[] {
+  return texts.flatMap((c) => {
+    const r = parseConstraint(c);
+    return r.ok ? [r.constraint] : [];
+  });
+}

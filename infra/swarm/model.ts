@@ -7,7 +7,7 @@ import type { RawConfig } from "../config";
 import { formatPath, type ConfigProblem } from "../errors";
 import type { Service } from "../model";
 import type { RawRollout } from "./schema";
-import { eligibleNodes, parseConstraint } from "./constraints";
+import { eligibleNodes, validConstraints } from "./constraints";
 import { DEFAULT_GPU_KIND, gpuCount, parseGpuRequest, withGpus, type GpuRequest } from "./gpus";
 
 export type NodeRole = "manager" | "worker";
@@ -138,11 +138,7 @@ function withGpuReservations(services: Record<string, SwarmServiceSpec>, cfg: Ra
       const text = cfg.services?.[key]?.gpus;
       const parsed = text === undefined ? undefined : parseGpuRequest(text);
       if (parsed === undefined || !parsed.ok) return [key, spec];
-      const constraints = spec.constraints.flatMap((c) => {
-        const r = parseConstraint(c);
-        return r.ok ? [r.constraint] : [];
-      });
-      const count = gpuCount(parsed.request, withGpus({ gpuRequest: parsed.request }, eligibleNodes(nodes, constraints)));
+      const count = gpuCount(parsed.request, withGpus({ gpuRequest: parsed.request }, eligibleNodes(nodes, validConstraints(spec.constraints))));
       return [key, { ...spec, gpuRequest: parsed.request, gpus: count === undefined ? undefined : { kind, count } }];
     }),
   );
