@@ -1,10 +1,83 @@
 // Mutation testing of the code that guards users: `npm run mutate` (not in CI;
 // see the README's "Mutation testing" for scores and run times).
 //
-// MUTATE_TESTS narrows the tests Stryker runs to a comma-separated list of
-// jest globs, e.g. `MUTATE_TESTS='test/policies/**/*.test.ts'`, for a partial
-// run together with `--mutate`; unset, the whole suite runs.
-const tests = process.env.MUTATE_TESTS?.split(",").filter((t) => t !== "");
+// MUTATE_GROUP runs one part, each with the tests written for it (the groups
+// below); unset, every file is mutated and the whole suite is available.
+// MUTATE_TESTS overrides the tests with a comma-separated list of jest globs,
+// e.g. `MUTATE_TESTS='test/policies/**/*.test.ts'`, and `--mutate` the files.
+const groups = {
+  // Each rule with its own tests, the metadata snapshot and the harness.
+  rules: {
+    mutate: ["policies/rules/**/*.ts", "policies/policies.ts"],
+    tests: ["test/policies/**/*.test.ts"],
+  },
+  // The rules' shared library with its own tests and the rule suites that lean on each part (addresses,
+  // images, containers and Swarm services, tunnels, stack rules). A library mutant is rerun against every
+  // test file that imports it, so the other rule suites are left out: with them a run takes hours.
+  lib: {
+    mutate: ["policies/lib/**/*.ts"],
+    tests: [
+      "test/policies/lib/*.test.ts",
+      "test/policies/harness.test.ts",
+      "test/policies/swarmService.test.ts",
+      "test/policies/rules/no-public-ports.test.ts",
+      "test/policies/rules/no-sensitive-mounts.test.ts",
+      "test/policies/rules/allowed-registries.test.ts",
+      "test/policies/rules/require-backup.test.ts",
+      "test/policies/rules/tunnel-routes-require-access.test.ts",
+    ],
+  },
+  // Config validation, the stack-file writer, secret display and promotion. The seeded fuzz test and the
+  // CLI suites are left out: the fuzz test asserts only "one clean error", and the CLIs run in child
+  // processes, where no mutant is active.
+  infra: {
+    mutate: [
+      "infra/load.ts",
+      "infra/validate.ts",
+      "infra/parse.ts",
+      "infra/checks/**/*.ts",
+      "infra/stackfile.ts",
+      "infra/plan/values.ts",
+      "infra/promote/**/*.ts",
+    ],
+    tests: [
+      "test/infra/validate.test.ts",
+      "test/infra/parse.test.ts",
+      "test/input/checks.test.ts",
+      "test/input/stackErrors.test.ts",
+      "test/stackfile/*.test.ts",
+      "test/plan/values.test.ts",
+      "test/promote/promote.test.ts",
+      "test/promote/status.test.ts",
+      "test/promote/shipped.test.ts",
+      "test/backups/config.test.ts",
+      "test/monitoring/validate.test.ts",
+      "test/alerting/config.test.ts",
+      "test/ingress/validate.test.ts",
+      "test/swarm/config.test.ts",
+      "test/import/crosscheck.test.ts",
+    ],
+  },
+  components: {
+    mutate: ["components/**/*.ts"],
+    tests: [
+      "test/ingress/components.test.ts",
+      "test/monitoring/builders.test.ts",
+      "test/swarm/render.test.ts",
+      "test/swarm/monitoring.test.ts",
+      "test/infra/stacks.test.ts",
+      "test/infra/entry.test.ts",
+      "test/providers/program.test.ts",
+    ],
+  },
+};
+const groupName = process.env.MUTATE_GROUP;
+if (groupName !== undefined && !(groupName in groups)) {
+  throw new Error(`MUTATE_GROUP must be one of ${Object.keys(groups).join(", ")}; got ${groupName}`);
+}
+const group = groupName === undefined ? undefined : groups[groupName];
+const tests = process.env.MUTATE_TESTS?.split(",").filter((t) => t !== "") ?? group?.tests;
+const report = `reports/mutation/${groupName ?? "all"}`;
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
@@ -13,11 +86,16 @@ export default {
   jest: {
     projectType: "custom",
     configFile: "jest.config.js",
-    // jest's related-test lookup only follows imports inside its roots (test/): a file imported only by another
-    // source file (policies/lib/ip.ts through a rule) would get no test at all, and every mutant of it would
-    // "survive". Per-test coverage already picks the tests each mutant needs.
-    enableFindRelatedTests: false,
+    // For each mutant jest loads only the test files that import the mutated file, directly or through
+    // other source files (without it, every mutant would load every selected test file; per-test
+    // coverage only filters the tests by name once they are loaded). jest follows imports only
+    // through files under its roots, so the source folders are roots here; testMatch still picks
+    // the tests from test/ alone.
+    enableFindRelatedTests: true,
     config: {
+      roots: ["<rootDir>/test", "<rootDir>/policies", "<rootDir>/infra", "<rootDir>/components", "<rootDir>/stacks"],
+      // A missing snapshot fails instead of being written: a mutant must not pass by recording itself.
+      ci: true,
       // Types are the TypeScript checker's job here; compiling each test file without them is much faster.
       transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json", isolatedModules: true }] },
       ...(tests ? { testMatch: tests.map((t) => `<rootDir>/${t}`) } : {}),
@@ -29,7 +107,11 @@ export default {
   tsconfigFile: "tsconfig.json",
   // Only the tests that cover a mutant run against it.
   coverageAnalysis: "perTest",
-  mutate: [
+  // A static mutant (a module-level constant: a rule's metadata, an allow-list) is covered by every test
+  // that loads its module, so each one reruns all of them. They are left out of the score (reported as
+  // ignored); the constants users read are pinned by literal tests (test/policies/metadata.test.ts).
+  ignoreStatic: true,
+  mutate: group?.mutate ?? [
     "policies/**/*.ts",
     "!policies/index.ts",
     "infra/load.ts",
@@ -44,8 +126,12 @@ export default {
   // clear-text prints the score of every file at the end.
   // json lists every survivor with its file, line and replacement, for review.
   reporters: ["clear-text", "progress", "html", "json"],
-  htmlReporter: { fileName: "reports/mutation/index.html" },
-  jsonReporter: { fileName: "reports/mutation/mutation.json" },
+  htmlReporter: { fileName: `${report}.html` },
+  jsonReporter: { fileName: `${report}.json` },
+  // A rerun retests only mutants whose code or covering tests changed since the last run of the same group
+  // (`--force` retests all).
+  incremental: true,
+  incrementalFile: `${report}.incremental.json`,
   clearTextReporter: { allowColor: false, logTests: false, reportMutants: false, reportScoreTable: true },
   // Two cores are the norm on the machines this runs on.
   concurrency: 2,

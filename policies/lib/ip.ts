@@ -36,8 +36,8 @@ function parseV6(s: string): number[] | undefined {
 
 export function classifyAddress(input: string): AddressClass {
     const s = input.trim().replace(/^\[(.*)\]$/, "$1");
-    // Docker reads an empty or wildcard host IP as "every interface".
-    if (s === "" || s === "*" || s === "0.0.0.0" || s === "::") return "all";
+    // Docker reads an empty or wildcard host IP as "every interface" (0.0.0.0 and :: are parsed below).
+    if (s === "" || s === "*") return "all";
     const v4 = parseV4(s);
     if (v4) {
         const [a, b] = v4;
@@ -48,7 +48,7 @@ export function classifyAddress(input: string): AddressClass {
         return "public";
     }
     const v6 = parseV6(s);
-    if (!v6 || v6.length !== 8) return "invalid";
+    if (!v6) return "invalid";
     if (v6.every((g) => g === 0)) return "all";
     if (v6.slice(0, 7).every((g) => g === 0) && v6[7] === 1) return "loopback";
     // IPv4-mapped addresses carry the IPv4 meaning.

@@ -75,3 +75,116 @@ describe("Pulumi ciphertext", () => {
     expect(isPulumiCiphertext(b64, true)).toBe(false);
   });
 });
+
+describe("Docker and DNS names at their limits", () => {
+  const at63 = "a".repeat(63);
+  const at64 = "a".repeat(64);
+  it("takes 63 characters and refuses 64, saying it is the length", () => {
+    expect(containerNameProblem(at63)).toBeUndefined();
+    expect(networkAliasProblem(at63)).toBeUndefined();
+    expect(containerNameProblem(at64)).toMatch(/at most 63 characters/);
+    expect(networkAliasProblem(at64)).toMatch(/at most 63 characters/);
+  });
+  it.each(["ab", "a.b", "a_b", "A-1", "1a"])("%s is a container name", (name) => expect(containerNameProblem(name)).toBeUndefined());
+  it.each(["api!", "!api", ".api", "a/b", "a:b"])("%j is not a container name, and the message says which characters", (name) =>
+    expect(containerNameProblem(name)).toMatch(/letters, digits, '_', '.' or '-'/),
+  );
+  it.each(["a", "0", "a-b", "a--b", "9z"])("%s is a network alias", (name) => expect(networkAliasProblem(name)).toBeUndefined());
+  it.each(["api-", "-api", "a_b", "a.b", "aPi", "api!", "!api"])("%j is not a network alias, and the message says it is a DNS label", (name) =>
+    expect(networkAliasProblem(name)).toMatch(/DNS label: lower-case letters/),
+  );
+});
+
+describe("image references, part by part", () => {
+  const hex64 = "a".repeat(64);
+  it.each([
+    ["owner/app", { registry: undefined, path: "owner/app", tag: undefined, digest: undefined }],
+    ["postgres", { registry: undefined, path: "postgres", tag: undefined, digest: undefined }],
+    ["localhost/app", { registry: "localhost", path: "app", tag: undefined, digest: undefined }],
+    ["localhost:5000/app:v1", { registry: "localhost:5000", path: "app", tag: "v1", digest: undefined }],
+    ["MyRegistry/app", { registry: "MyRegistry", path: "app", tag: undefined, digest: undefined }],
+    ["[::1]:5000/app", { registry: "[::1]:5000", path: "app", tag: undefined, digest: undefined }],
+    ["ghcr.io/o/a:1.2.3@sha256:" + hex64, { registry: "ghcr.io", path: "o/a", tag: "1.2.3", digest: "sha256:" + hex64 }],
+    ["app@sha256:" + hex64, { registry: undefined, path: "app", tag: undefined, digest: "sha256:" + hex64 }],
+    ["app@sha256:" + "a".repeat(32), { registry: undefined, path: "app", tag: undefined, digest: "sha256:" + "a".repeat(32) }],
+    ["app@sha256+b64.x:" + "A".repeat(32), { registry: undefined, path: "app", tag: undefined, digest: "sha256+b64.x:" + "A".repeat(32) }],
+    ["app:_x", { registry: undefined, path: "app", tag: "_x", digest: undefined }],
+    ["app:" + "t".repeat(128), { registry: undefined, path: "app", tag: "t".repeat(128), digest: undefined }],
+    ["a__b/c--d/e.f/g_h", { registry: undefined, path: "a__b/c--d/e.f/g_h", tag: undefined, digest: undefined }],
+    ["a".repeat(255), { registry: undefined, path: "a".repeat(255), tag: undefined, digest: undefined }],
+  ])("%s", (text, value) => expect(parseImageReference(text)).toEqual({ ok: true, value }));
+
+  it.each([
+    ["a\tb", /no spaces/],
+    ["app$(id)", /shell characters/],
+    ["app`id`", /shell characters/],
+    ["app@sha256:" + "a".repeat(31), /digest after '@'/],
+    ["app@sha256:" + "g".repeat(64), /digest after '@'/],
+    ["app@1sha:" + "a".repeat(64), /digest after '@'/],
+    ["app@sha256" + "a".repeat(64), /digest after '@'/],
+    ["app:" + "t".repeat(129), /tag after ':'/],
+    ["app:.x", /tag after ':'/],
+    ["app:", /tag after ':'/],
+    [":1.0", /image name is missing/],
+    ["@sha256:" + "a".repeat(64), /image name is missing/],
+    ["a".repeat(256), /longer than 255 characters/],
+    ["bad_host.com/app", /registry "bad_host.com" is not a host name/],
+    ["-host.com/app", /registry "-host.com"/],
+    ["host.com:port/app", /registry "host.com:port"/],
+    ["host.com:5000x/app", /registry "host.com:5000x"/],
+    ["a___b", /each part of the repository path/],
+    ["a.-b", /each part of the repository path/],
+    ["a//b", /each part of the repository path/],
+    ["app/", /each part of the repository path/],
+    ["_app", /each part of the repository path/],
+    ["app_", /each part of the repository path/],
+  ])("refuses %j", (text, why) => {
+    const r = parseImageReference(text);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error).toMatch(why);
+  });
+});
+
+describe("secret names, word by word", () => {
+  it.each([
+    "PASSWD", "DB_PASSPHRASE", "MYSQL_PWD", "APP_SECRET", "GH_TOKEN", "APIKEY", "API_KEY", "SSH_PRIVATE_KEY", "PRIVATEKEY",
+    "S3_ACCESS_KEY", "ACCESSKEY", "SECRETKEY", "GCP_CREDENTIAL", "GCP_CREDENTIALS", "BASIC_AUTH", "SENTRY_DSN",
+    "jwt.secret", "db password", "TOKEN_VALUE", "ADMIN_PASSWORD_HASH_SALT_SECRET",
+  ])("%s is a secret by its name", (name) => expect(isSecretName(name)).toBe(true));
+
+  it.each([
+    "FILE", "PATH", "DIR", "URL", "URI", "ENDPOINT", "HOST", "PORT", "ENABLED", "DISABLED", "ENABLE", "DISABLE", "REQUIRED", "MODE",
+    "TYPE", "METHOD", "HEADER", "USER", "USERNAME", "NAME", "LENGTH", "MIN_LENGTH", "MAX_LENGTH", "TTL", "EXPIRY", "EXPIRES",
+    "EXPIRATION", "LIFETIME", "TIMEOUT", "ISSUER", "AUDIENCE", "ALGORITHM", "ALG", "PROVIDER", "SCOPE", "SCOPES",
+  ])("TOKEN_%s says something about a token, not the token", (suffix) => expect(isSecretName(`TOKEN_${suffix}`)).toBe(false));
+
+  it.each(["PASSWORDS_FILE_X", "TOKENIZER", "AUTHOR", "PATH_TO_APP", "SECRETARY", "XPASSWORD", "ACCESSKEY_ID", "MY_ACCESS_KEY_ID"])(
+    "%s is not a secret by its name",
+    (name) => expect(isSecretName(name)).toBe(false),
+  );
+
+  it.each([
+    ["https://u:p@host", true],
+    ["  postgres://u:p@db  ", true],
+    ["postgres://u:@db", false],
+    ["postgres://:@db", false],
+    ["u:p@host", false],
+    ["see postgres://u:p@db", false],
+    ["https://host/path?api_key=1", true],
+    ["https://host/path?apikey=1", true],
+    ["https://host/?x=1&sig=abc", true],
+    ["https://host/?PASSWORD=abc", true],
+    ["https://host/?tokens=1", false],
+    ["https://host/?token=", false],
+    ["https://host/?token=&x=1", false],
+    ["https://host/#token=abc", false],
+    ["mailto:x?token=y", false],
+    ["host/?token=abc", false],
+  ])("%j has a credential in its URL: %s", (value, expected) => expect(hasUrlCredentials(value)).toBe(expected));
+
+  it("a secret by name needs no value, and a plain name with a plain value is not one", () => {
+    expect(looksSecret("API_TOKEN", undefined)).toBe(true);
+    expect(looksSecret("LOG_LEVEL", undefined)).toBe(false);
+    expect(looksSecret("LOG_LEVEL", "info")).toBe(false);
+  });
+});
