@@ -5,7 +5,7 @@
 // below); unset, every file is mutated and the whole suite is available.
 // MUTATE_TESTS overrides the tests with a comma-separated list of jest globs,
 // e.g. `MUTATE_TESTS='test/policies/**/*.test.ts'`, and `--mutate` the files.
-const groups = {
+export const groups = {
   // Each rule with its own tests, the metadata snapshot and the harness.
   rules: {
     mutate: ["policies/rules/**/*.ts", "policies/policies.ts"],
@@ -27,36 +27,27 @@ const groups = {
       "test/policies/rules/tunnel-routes-require-access.test.ts",
     ],
   },
-  // Config validation, the stack-file writer, secret display and promotion. The seeded fuzz test and the
-  // CLI suites are left out: the fuzz test asserts only "one clean error", and the CLIs run in child
+  // Config validation and the shared name, image and secret checks. The seeded fuzz test and the CLI
+  // suites are left out: the fuzz test asserts only "one clean error", and the CLIs run in child
   // processes, where no mutant is active.
-  infra: {
-    mutate: [
-      "infra/load.ts",
-      "infra/validate.ts",
-      "infra/parse.ts",
-      "infra/checks/**/*.ts",
-      "infra/stackfile.ts",
-      "infra/plan/values.ts",
-      "infra/promote/**/*.ts",
-    ],
+  input: {
+    mutate: ["infra/load.ts", "infra/validate.ts", "infra/parse.ts", "infra/checks/**/*.ts"],
     tests: [
       "test/infra/validate.test.ts",
       "test/infra/parse.test.ts",
       "test/input/checks.test.ts",
       "test/input/stackErrors.test.ts",
-      "test/stackfile/*.test.ts",
-      "test/plan/values.test.ts",
-      "test/promote/promote.test.ts",
-      "test/promote/status.test.ts",
-      "test/promote/shipped.test.ts",
       "test/backups/config.test.ts",
       "test/monitoring/validate.test.ts",
       "test/alerting/config.test.ts",
       "test/ingress/validate.test.ts",
       "test/swarm/config.test.ts",
-      "test/import/crosscheck.test.ts",
     ],
+  },
+  // The stack-file writer, secret display and promotion, with their own tests.
+  stackfile: {
+    mutate: ["infra/stackfile.ts", "infra/plan/values.ts", "infra/promote/**/*.ts"],
+    tests: ["test/stackfile/*.test.ts", "test/plan/values.test.ts", "test/promote/promote.test.ts", "test/promote/status.test.ts"],
   },
   components: {
     mutate: ["components/**/*.ts"],
@@ -71,7 +62,7 @@ const groups = {
     ],
   },
 };
-const groupName = process.env.MUTATE_GROUP;
+const groupName = process.env.MUTATE_GROUP === "" ? undefined : process.env.MUTATE_GROUP;
 if (groupName !== undefined && !(groupName in groups)) {
   throw new Error(`MUTATE_GROUP must be one of ${Object.keys(groups).join(", ")}; got ${groupName}`);
 }
