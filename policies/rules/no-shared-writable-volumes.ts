@@ -10,6 +10,10 @@ function writableVolumes(c: StackResource): string[] {
     return mounts.flatMap((m) => (typeof m.name === "string" && (m.readOnly === undefined || m.readOnly === false) ? [m.name] : []));
 }
 
+/** Stands for the default provider in writer keys; any string that is no provider URN does. */
+// Stryker disable next-line StringLiteral: equivalent: provider URNs are never empty, nor "Stryker was here!"
+const DEFAULT_PROVIDER = "";
+
 export const noSharedWritableVolumes = stackRule<Record<string, never>>({
     name: "no-shared-writable-volumes",
     description: "A named volume may be written by one container per Docker host; others may mount it read-only.",
@@ -24,7 +28,7 @@ export const noSharedWritableVolumes = stackRule<Record<string, never>>({
         const writers = new Map<string, { volume: string; containers: StackResource[] }>();
         for (const c of resources.filter((r) => r.type === TYPES.container)) {
             for (const volume of writableVolumes(c)) {
-                const key = `${c.provider ?? ""}\u0000${volume}`;
+                const key = `${c.provider ?? DEFAULT_PROVIDER}\u0000${volume}`;
                 const entry = writers.get(key) ?? { volume, containers: [] };
                 if (!entry.containers.includes(c)) entry.containers.push(c);
                 writers.set(key, entry);

@@ -14,6 +14,10 @@ export const BACKUP_STAGING_LABEL = "homelab.backup.staging";
  */
 export const PLATFORM_VOLUMES = ["prometheus-data", "loki-data", "grafana-data", "alloy-data", "pushgateway-data", "alertmanager-data"];
 
+/** Stands for the default provider in volume keys; any string that is no provider URN does. */
+// Stryker disable next-line StringLiteral: equivalent: provider URNs are never empty, nor "Stryker was here!"
+const DEFAULT_PROVIDER = "";
+
 export interface RequireBackupConfig {
     exemptVolumes: string[];
 }
@@ -29,7 +33,7 @@ export const requireBackup = stackRule<RequireBackupConfig>({
     defaults: { exemptVolumes: PLATFORM_VOLUMES },
     check: (resources, config, report) => {
         // Keyed by provider (the host) and Docker volume name: a runner covers only its own host.
-        const key = (provider: string | undefined, name: string) => `${provider ?? ""}|${name}`;
+        const key = (provider: string | undefined, name: string) => `${provider ?? DEFAULT_PROVIDER}|${name}`;
         const covered = new Set<string>();
         for (const c of resources.filter((r) => r.type === TYPES.container && label(r.props, BACKUP_ROLE_LABEL) === "runner")) {
             // Volume labels cannot name their owner (they are fixed at creation), so the runner names its staging volume.

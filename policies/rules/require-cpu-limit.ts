@@ -13,7 +13,9 @@ export const requireCpuLimit = resourceRule<Record<string, never>>({
         const quota = num(props["cpuQuota"]);
         const shares = num(props["cpuShares"]);
         if ([cpus, quota, shares].includes(UNKNOWN)) return;
-        const set = (typeof cpus === "string" && Number(cpus) > 0) || (typeof quota === "number" && quota > 0) || (typeof shares === "number" && shares > 0);
+        // Stryker disable next-line ConditionalExpression: equivalent: cpus is a string or undefined here, and Number(undefined) is NaN, which fails > 0 too
+        const cpusSet = typeof cpus === "string" && Number(cpus) > 0;
+        const set = cpusSet || (typeof quota === "number" && quota > 0) || (typeof shares === "number" && shares > 0);
         if (!set) report("no cpus, cpuQuota or cpuShares limit.");
     },
 });

@@ -16,6 +16,7 @@ export const requireRestartPolicy = resourceRule<Record<string, never>>({
     check: (props, _config, report) => {
         if (label(props, LABELS.oneshot) === "true") return;
         const restart = str(props["restart"]);
+        // Stryker disable next-line ConditionalExpression: equivalent: an unknown restart equals none of the values judged below, so it passes either way
         if (restart === UNKNOWN) return;
         // The provider's default is "no": the service stays down after a crash or reboot.
         if (restart === undefined || restart === "no") return report(`restart is ${restart === undefined ? "unset (provider default \"no\")" : "\"no\""}.`);

@@ -14,6 +14,7 @@ describe("actions-secret-from-secret", () => {
             ["unknown plain value (preview)", { plaintextValue: UNKNOWN_VALUE }],
             ["unknown secret value", { plaintextValue: secret(UNKNOWN_VALUE) }],
             ["encryptedValue only", { plaintextValue: undefined, encryptedValue: secret("b64") }],
+            ["value null beside a secret plaintextValue", { value: null }],
         ],
     });
 });

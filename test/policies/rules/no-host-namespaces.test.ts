@@ -14,6 +14,8 @@ describe("no-host-namespaces", () => {
             ["ipcMode private", { ipcMode: "private" }],
             ["pidMode container:x", { pidMode: "container:abc" }],
             ["pidMode unknown", { pidMode: UNKNOWN_VALUE }],
+            ["cgroupParent empty (Docker's default)", { cgroupParent: "" }],
+            ["cgroupParent unknown", { cgroupParent: UNKNOWN_VALUE }],
         ],
     });
 });

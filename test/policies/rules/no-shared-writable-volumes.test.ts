@@ -24,16 +24,24 @@ describe("no-shared-writable-volumes", () => {
         expect(run(container("app", data()), viaMounts)).toHaveLength(2);
     });
 
-    test.each([
+    const withMounts = (name: string, mounts: Wire[]): StackInput => ({ type: T.container, name, provider: HOST_A, props: { ...compliantContainer(), name, volumes: [], mounts: mounts as never } });
+
+    test.each<[string, StackInput[]]>([
         ["the second mounts it read-only", [container("app", data()), container("reader", data(true))]],
+        ["the second mounts it read-only through `mounts`", [container("app", data()), withMounts("reader", [{ type: "volume", source: "app-data", target: "/data", readOnly: true }])]],
+        ["bind mounts through `mounts` are not volumes", [withMounts("app", [{ type: "bind", source: "/srv/app", target: "/data" }]), withMounts("other", [{ type: "bind", source: "/srv/app", target: "/data" }])]],
+        ["one container mounts the volume at two paths", [{ ...container("app", data()), props: { ...compliantContainer(), name: "app", volumes: [{ containerPath: "/data", volumeName: "app-data" }, { containerPath: "/backup", volumeName: "app-data" }] } }]],
+        ["only containers are judged: a component passing the same inputs on", [container("app", data()), { ...container("app-component", data()), type: "homelab:service:HomelabService" }]],
+        ["a container under the default provider and one on a named host", [container("app", data()), { ...container("other", data()), provider: undefined }]],
         ["same name on another host (another volume)", [container("app", data()), container("app", data(), HOST_B)]],
         ["different volumes", [container("app", data()), container("db", { volumeName: "db-data" })]],
         ["the second's volume name is unknown", [container("app", data()), container("other", { volumeName: UNKNOWN_VALUE })]],
         ["the second's mode is unknown", [container("app", data()), container("other", data(UNKNOWN_VALUE))]],
         ["bind mounts are not volumes", [container("app", { hostPath: "/srv/app" }), container("other", { hostPath: "/srv/app" })]],
-    ] as const)("passes: %s", (_label, cs) => expect(run(...cs)).toEqual([]));
+    ])("passes: %s", (_label, cs) => expect(run(...cs)).toEqual([]));
 
     test("containers with no explicit provider share the default host", () => {
-        expect(run(container("app", data(), undefined), container("other", data(), undefined))).toHaveLength(2);
+        // Spread, not the helper's argument: an undefined argument would take its default host.
+        expect(run({ ...container("app", data()), provider: undefined }, { ...container("other", data()), provider: undefined })).toHaveLength(2);
     });
 });

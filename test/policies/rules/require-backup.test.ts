@@ -35,6 +35,7 @@ describe("require-backup", () => {
         ["the runner runs on another host", [volume("app-data"), runner({}, HOST_B)]],
         ["the volume is labelled with another service", [{ ...volume("app-data"), props: { name: "app-data", labels: [{ label: "homelab.service", value: "commander" }] } }, runner({ volumes: [] })]],
         ["the excluded label names another volume", [volume("app-data"), runner({ volumes: [], labels: [{ label: "homelab.backup.role", value: "runner" }, { label: "homelab.backup.excluded", value: "pgdata" }] })]],
+        ["only a container is a runner: the volume itself carries the runner's labels", [{ ...volume("app-data"), props: { name: "app-data", labels: [{ label: "homelab.backup.role", value: "runner" }, { label: "homelab.backup.staging", value: "app-data" }, { label: "homelab.backup.excluded", value: "app-data" }] } }]],
     ])("fails: %s", (_label, inputs) => {
         const out = run(inputs);
         expect(out).toHaveLength(1);
@@ -49,11 +50,20 @@ describe("require-backup", () => {
         ["volume name unknown during preview", [{ ...volume("x"), props: { name: UNKNOWN_VALUE } }], {}],
         ["the runner's own staging volume (named in the runner's staging label)", [volume("homelab-backup-staging-prod"), runner({ labels: [{ label: "homelab.backup.role", value: "runner" }, { label: "homelab.backup.staging", value: "homelab-backup-staging-prod" }] })], {}],
         ["Alertmanager's silences are platform data, exempt by default", [volume("alertmanager-data")], {}],
+        ["volume and runner both under the default provider", [{ ...volume("app-data"), provider: undefined }, { ...runner(), provider: undefined }], {}],
     ])("passes: %s", (_label, inputs, config) => expect(run(inputs, config)).toEqual([]));
 
     test("a volume named like a staging volume is reported when no runner names it as its staging", () => {
         const out = run([volume("homelab-backup-staging-prod"), runner()]);
         expect(out.map((o) => o.message)).toEqual([expect.stringContaining("volume homelab-backup-staging-prod is retained but not backed up")]);
+    });
+
+    test.each<[string, StackInput]>([
+        ["an empty staging label", runner({ volumes: [], labels: [{ label: "homelab.backup.role", value: "runner" }, { label: "homelab.backup.staging", value: "" }] })],
+        ["an empty excluded label", runner({ volumes: [], labels: [{ label: "homelab.backup.role", value: "runner" }, { label: "homelab.backup.excluded", value: "" }] })],
+        ["an excluded label of spaces only", runner({ volumes: [], labels: [{ label: "homelab.backup.role", value: "runner" }, { label: "homelab.backup.excluded", value: "  " }] })],
+    ])("%s covers no volume, not even one whose name input is empty", (_label, r) => {
+        expect(run([volume(""), r]).map((o) => o.message)).toEqual(["volume  is retained but not backed up: no backup runner on its host mounts it, and the stack file does not skip it."]);
     });
 
     test("each uncovered volume is reported once", () => {

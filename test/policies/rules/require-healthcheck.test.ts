@@ -12,6 +12,8 @@ describe("require-healthcheck", () => {
             ["image healthcheck label", { healthcheck: undefined, labels: [{ label: "homelab.healthcheck", value: "image" }] }],
             ["unknown healthcheck", { healthcheck: UNKNOWN_VALUE }],
             ["unknown test item", { healthcheck: { tests: ["CMD", UNKNOWN_VALUE] } }],
+            ["the only test item unknown", { healthcheck: { tests: [UNKNOWN_VALUE] } }],
+            ["unknown tests list", { healthcheck: { tests: UNKNOWN_VALUE } }],
         ],
     });
 });

@@ -31,6 +31,11 @@ describe("require-pinned-images on Container image", () => {
         fail: [["known string with latest", { image: "nginx:latest" }, '"nginx:latest" uses the moving tag latest.']],
         pass: [["image ID", { image: DIGEST }], ["unknown image ID", { image: UNKNOWN_VALUE }], ["pinned string", { image: "nginx:1.27.3" }]],
     });
+    test("with requireDigest, a container's image ID passes but a RemoteImage name shaped like one is a tagged reference", () => {
+        const cfg = { requireDigest: true };
+        expect(runResource(requirePinnedImages, T.container, withProps(compliantContainer(), { image: DIGEST }), cfg)).toEqual([]);
+        expect(runResource(requirePinnedImages, T.remoteImage, { name: DIGEST }, cfg)).toEqual([`"${DIGEST}" has no @sha256 digest, which this stack requires.`]);
+    });
     test("a RemoteImage-style reference on the container is checked too", () => {
         expect(runResource(requirePinnedImages, T.container, withProps(compliantContainer(), { image: "nginx" }))).toEqual(['"nginx" has no tag, so Docker pulls :latest.']);
     });
