@@ -67,11 +67,14 @@ export class StackFile {
   static parse(text: string, file: string): StackFile {
     const name = path.basename(file);
     const lines = new LineCounter();
+    // Stryker disable next-line BooleanLiteral: uniqueKeys is yaml's default; spelled out because duplicate keys must be errors.
     const doc = parseDocument(text, { keepSourceTokens: true, lineCounter: lines, prettyErrors: true, uniqueKeys: true });
+    // Stryker disable next-line ConditionalExpression: yaml composes an empty node (with a range) for every missing key or value, so parsed nodes always have an offset.
     const lineOf = (offset: number | undefined): number => (offset === undefined ? 0 : lines.linePos(offset).line);
     if (doc.errors.length > 0) {
       throw new ConfigError(
         doc.errors.map((e) => {
+          // Stryker disable next-line OptionalChaining,LogicalOperator: prettyErrors sets linePos to lines.linePos(e.pos[0]) on every positioned error.
           const pos = e.linePos?.[0] ?? lines.linePos(e.pos[0]);
           // yaml appends "at line L, column C:" and a source excerpt; the position leads here instead.
           const what = e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
@@ -81,6 +84,7 @@ export class StackFile {
     }
     const problems: ConfigProblem[] = [];
     const slots = new Map<string, ImageSlot>();
+    // Stryker disable next-line OptionalChaining: as for lineOf, every node passed here was composed by yaml and has a range.
     const at = (node: Node | null | undefined): string => `line ${lineOf(node?.range?.[0])}: `;
     const root = doc.contents;
     if (root !== null && !isMap(root)) {
@@ -110,10 +114,12 @@ export class StackFile {
         const imageValue = body === null ? undefined : (mapEntry(body, "image")?.value as Node | null | undefined);
         const imagePath = servicePath(service, "image");
         if (imageValue === undefined || imageValue === null) {
+          // Stryker disable next-line OptionalChaining: a composed key always has a range.
           slots.set(service, { info: { service, image: undefined, path: imagePath, line: lineOf(key.range?.[0]) }, node: undefined });
         } else if (!isScalar(imageValue) || typeof imageValue.value !== "string") {
           problems.push({ file: name, path: imagePath, message: `${at(imageValue)}must be an image reference string` });
         } else {
+          // Stryker disable next-line OptionalChaining: a composed scalar always has a range.
           slots.set(service, { info: { service, image: imageValue.value, path: imagePath, line: lineOf(imageValue.range?.[0]) }, node: imageValue });
         }
       }
@@ -189,10 +195,13 @@ export class StackFile {
       if (!/^[^\s#'"]+$/.test(image)) throw new Error(`${this.name}: ${slot.info.path}: "${image}" is not an image reference`);
       if (slot.info.image === image) continue;
       const token = slot.node.srcToken;
+      // Stryker disable next-line ConditionalExpression,LogicalOperator,StringLiteral: keepSourceTokens gives every parsed scalar a source token with an offset.
       if (token === undefined || !("offset" in token)) throw new Error(`${this.name}: ${slot.info.path}: no source position`);
       const before = CST.stringify(token);
       const start = token.offset;
+      // Stryker disable next-line ConditionalExpression,BlockStatement: the CST reproduces its source exactly (BOM, CRLF, block scalars included); a guard against a yaml regression.
       if (this.text.slice(start, start + before.length) !== before) {
+        // Stryker disable next-line StringLiteral: unreachable, see above.
         throw new Error(`${this.name}: ${slot.info.path}: source text does not match its parse`);
       }
       // Re-rendering a copy keeps the parsed document intact if a later edit fails.
@@ -229,8 +238,8 @@ export class StackFile {
 
   /** The document as plain data, `secure:` leaves included as written. */
   toJS(): Record<string, unknown> {
-    const js: unknown = this.doc.toJS();
-    return js !== null && typeof js === "object" ? (js as Record<string, unknown>) : {};
+    // parse() rejects every root but a map, so only an empty file (no document) is not one.
+    return (this.doc.toJS() ?? {}) as Record<string, unknown>;
   }
 }
 
@@ -254,6 +263,7 @@ export interface AtomicWriteFs {
  */
 export function writeFileAtomic(file: string, text: string, fsImpl: AtomicWriteFs = fs): void {
   const dir = path.dirname(file);
+  // Stryker disable next-line MethodExpression: any of these unique parts makes an equally good name; the wx flag refuses a clash.
   const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}.tmp`);
   let mode = 0o644;
   try {
@@ -264,6 +274,7 @@ export function writeFileAtomic(file: string, text: string, fsImpl: AtomicWriteF
   let fd: number | undefined;
   try {
     fd = fsImpl.openSync(tmp, "wx", mode);
+    // Stryker disable next-line StringLiteral: utf8 is Buffer.from's default; spelled out because the byte count must match the file.
     const data = Buffer.from(text, "utf8");
     let written = 0;
     // writeSync may write less than asked (it is a write(2)); keep going until all bytes are out.
@@ -291,19 +302,19 @@ export function writeFileAtomic(file: string, text: string, fsImpl: AtomicWriteF
     }
     throw err;
   }
-  syncDirectory(dir);
+  syncDirectory(dir, fsImpl);
 }
 
 /** Makes the rename itself durable; not possible on every platform, so best effort. */
-function syncDirectory(dir: string): void {
+function syncDirectory(dir: string, fsImpl: AtomicWriteFs): void {
   let fd: number | undefined;
   try {
-    fd = fs.openSync(dir, "r");
-    fs.fsyncSync(fd);
+    fd = fsImpl.openSync(dir, "r");
+    fsImpl.fsyncSync(fd);
   } catch {
     // Windows cannot open directories; the rename has happened either way.
   } finally {
-    if (fd !== undefined) fs.closeSync(fd);
+    if (fd !== undefined) fsImpl.closeSync(fd);
   }
 }
 
@@ -332,7 +343,9 @@ export interface ReadStackConfigOptions {
 export const DEFAULT_SECRET_PLACEHOLDER = "[secret]";
 
 function isSecureLeaf(value: unknown): value is { secure: string } {
-  if (value === null || typeof value !== "object" || Array.isArray(value)) return false;
+  if (value === null) return false;
+  // Stryker disable next-line ConditionalExpression,LogicalOperator: Object.keys of a string, number, boolean or array never gives ["secure"]; the test states the intent.
+  if (typeof value !== "object" || Array.isArray(value)) return false;
   const keys = Object.keys(value);
   return keys.length === 1 && keys[0] === "secure" && typeof (value as { secure: unknown }).secure === "string";
 }
@@ -341,7 +354,9 @@ function isSecureLeaf(value: unknown): value is { secure: string } {
 export function parseStackConfig(text: string, file: string, options: ReadStackConfigOptions = {}): StackConfig {
   const stack = StackFile.parse(text, file);
   const raw = stack.toJS().config ?? {};
+  // Stryker disable next-line ConditionalExpression,LogicalOperator,BlockStatement: StackFile.parse has already rejected a config that is not a map.
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
+    // Stryker disable next-line ArrayDeclaration,ObjectLiteral,StringLiteral: unreachable, see above.
     throw new ConfigError([{ file: stack.name, path: "config", message: "must be a map of namespaced keys" }]);
   }
   const placeholder = options.placeholder ?? DEFAULT_SECRET_PLACEHOLDER;

@@ -211,7 +211,9 @@ describe("writeFileAtomic", () => {
         statSync: (f) => fs.statSync(f),
       };
       writeFileAtomic(file, "new\n", watching);
-      expect(opened).toHaveLength(1);
+      // The second open is the directory, for the fsync that makes the rename durable.
+      expect(opened).toHaveLength(2);
+      expect(opened[1]).toBe(dir);
       expect(path.dirname(opened[0])).toBe(dir);
       expect(opened[0]).not.toBe(file);
       expect(renamed).toEqual([[opened[0], file]]);
