@@ -66,7 +66,12 @@ export function promotionStatus(projectDir: string, order: readonly string[] = P
     const promotable = (stack: string): boolean => {
       const image = images[stack];
       const pattern = parsed.get(stack)?.pattern;
-      return image !== undefined && pattern !== undefined && checkImmutable(image, pattern).immutable;
+      return (
+        image !== undefined &&
+        // Stryker disable next-line ConditionalExpression: a parsed stack whose pattern is undefined has pushed a problem, and problems throw before rows are built
+        pattern !== undefined &&
+        checkImmutable(image, pattern).immutable
+      );
     };
     const behind = order.filter((stack, i) => {
       const mine = images[stack];

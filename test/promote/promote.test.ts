@@ -20,6 +20,25 @@ describe("which references may move", () => {
     expect(splitImageRef("localhost:5000/api")).toEqual({ name: "localhost:5000/api", tag: undefined, digest: undefined });
   });
 
+  it("splits references without a slash, or with nothing before the digest", () => {
+    expect(splitImageRef("postgres")).toEqual({ name: "postgres", tag: undefined, digest: undefined });
+    expect(splitImageRef("postgres:16.4")).toEqual({ name: "postgres", tag: "16.4", digest: undefined });
+    expect(splitImageRef(`@${DIGEST}`)).toEqual({ name: "", tag: undefined, digest: DIGEST });
+  });
+
+  it.each([
+    [`@${DIGEST}`],
+    [":sha-1234567"],
+    ["ghcr.io/acme/api :sha-1234567"],
+    ["ghcr.io/acme/api:sha-1234567\n"],
+  ])("refuses %j as not an image reference", (ref) => {
+    expect(checkImmutable(ref, sha)).toEqual({ immutable: false, reason: "is not an image reference" });
+  });
+
+  it("treats an empty tag like no tag", () => {
+    expect(checkImmutable("ghcr.io/acme/api:", /.*/)).toEqual({ immutable: false, reason: "has no tag or digest, so it means whatever `latest` points to at pull time" });
+  });
+
   it.each([
     [`ghcr.io/acme/api@${DIGEST}`, "digest"],
     [`ghcr.io/acme/api:latest@${DIGEST}`, "digest"],
@@ -290,6 +309,22 @@ describe("promote", () => {
     const regex = await promote(request(dir), { gate: fakeGate().gate });
     expect(regex.exitCode).toBe(2);
     expect(regex.problems[0]).toMatch(/^Pulumi\.dev\.yaml: homelab:release\.immutableTag: line 6: is not a valid regular expression/);
+  });
+
+  it("uses the default pattern when immutableTag is empty, and rejects one that is not a string", async () => {
+    const dir = copyFixtures();
+    writeStack(dir, "dev", stackText(dir, "dev").replace('"^sha-[0-9a-f]{7,40}$"', "~"));
+    const empty = await promote(request(dir, { services: ["api"] }), { gate: fakeGate().gate });
+    expect(empty.outcome).toBe("promoted");
+    expect(empty.changes).toEqual([{ service: "api", from: "ghcr.io/acme/api:sha-1a2b3c4", to: "ghcr.io/acme/api:sha-2b3c4d5", by: "tag" }]);
+
+    const numeric = copyFixtures();
+    writeStack(numeric, "dev", stackText(numeric, "dev").replace('"^sha-[0-9a-f]{7,40}$"', "7"));
+    const before = stackText(numeric, "homelab");
+    const report = await promote(request(numeric), { gate: fakeGate().gate });
+    expect(report.exitCode).toBe(2);
+    expect(report.problems).toEqual(["Pulumi.dev.yaml: homelab:release.immutableTag: line 6: must be a regular expression string"]);
+    expect(stackText(numeric, "homelab")).toBe(before);
   });
 
   it("leaves the target untouched when the write fails half-way", async () => {

@@ -1,4 +1,5 @@
 import { formatStatus, promotionStatus } from "../../infra/promote";
+import { StackFile } from "../../infra/stackfile";
 import { copyFixtures, removeCopies, stackText, writeStack } from "./helpers";
 
 afterEach(removeCopies);
@@ -62,8 +63,19 @@ describe("promotion status", () => {
     const dir = copyFixtures(["dev"]);
     writeStack(dir, "homelab", "config:\n  homelab:services:\n    api:\n      image: ghcr.io/acme/api:sha-2b3c4d5\n");
     const text = formatStatus(promotionStatus(dir));
-    expect(text).toContain("nothing is waiting for promotion");
-    expect(text).not.toMatch(/\d+ services? waiting/);
+    expect(text.split("\n").slice(-3)).toEqual(["", "nothing is waiting for promotion", ""]);
+  });
+
+  it("lets an unexpected failure while reading a file through unchanged", () => {
+    const dir = copyFixtures();
+    const read = jest.spyOn(StackFile, "read").mockImplementation(() => {
+      throw new RangeError("simulated parser crash");
+    });
+    try {
+      expect(() => promotionStatus(dir)).toThrow(new RangeError("simulated parser crash"));
+    } finally {
+      read.mockRestore();
+    }
   });
 
   it("lists the problems of every broken file at once", () => {
@@ -74,5 +86,59 @@ describe("promotion status", () => {
     expect(() => promotionStatus(dir)).toThrow(
       /Pulumi\.dev\.yaml: line[\s\S]*Pulumi\.homelab\.yaml: homelab:release\.immutableTag: line 3: is not a valid regular expression[\s\S]*Pulumi\.prod\.yaml: homelab:services\.api: line 3: must be a map of settings/,
     );
+  });
+});
+
+/** A stack file giving each service just an image. */
+function imagesOnly(images: Readonly<Record<string, string>>): string {
+  return "config:\n  homelab:services:\n" + Object.entries(images).map(([s, i]) => `    ${s}:\n      image: ${i}\n`).join("");
+}
+
+describe("promotion status table", () => {
+  const dev = { api: "acme/api:sha-2222222", db: "pg:16", tmp: "t:latest" };
+  const homelab = { api: "acme/api:sha-1111111", db: "pg:16", cache: "c:sha-aaaaaaa" };
+  const prod = { api: "acme/api:sha-1111111", cache: "c:sha-bbbbbbb" };
+
+  it("prints one padded column per stack, '-' for a missing image or nobody behind, and how many services wait", () => {
+    const dir = copyFixtures([]);
+    writeStack(dir, "dev", imagesOnly(dev));
+    writeStack(dir, "homelab", imagesOnly(homelab));
+    writeStack(dir, "prod", imagesOnly(prod));
+    const report = promotionStatus(dir);
+    // cache: dev lacks it, so only homelab's immutable tag counts against prod.
+    expect(report.rows.map((r) => [r.service, r.behind])).toEqual([["api", ["homelab", "prod"]], ["db", []], ["tmp", []], ["cache", ["prod"]]]);
+    expect(formatStatus(report)).toBe(
+      [
+        "SERVICE  dev                   homelab               prod                  BEHIND",
+        "api      acme/api:sha-2222222  acme/api:sha-1111111  acme/api:sha-1111111  homelab, prod",
+        "db       pg:16                 pg:16                 -                     -",
+        "tmp      t:latest              -                     -                     -",
+        "cache    -                     c:sha-aaaaaaa         c:sha-bbbbbbb         prod",
+        "",
+        "2 services waiting for promotion",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("compares later stacks when the first stack has no file, and counts a single waiting service", () => {
+    const dir = copyFixtures([]);
+    writeStack(dir, "homelab", imagesOnly(homelab));
+    writeStack(dir, "prod", imagesOnly(prod));
+    expect(formatStatus(promotionStatus(dir))).toBe(
+      [
+        "SERVICE  dev (no file)  homelab               prod                  BEHIND",
+        "api      -              acme/api:sha-1111111  acme/api:sha-1111111  -",
+        "db       -              pg:16                 -                     -",
+        "cache    -              c:sha-aaaaaaa         c:sha-bbbbbbb         prod",
+        "",
+        "1 service waiting for promotion",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("ends the fixture table with the count of waiting services", () => {
+    expect(formatStatus(promotionStatus(copyFixtures())).split("\n").slice(-3)).toEqual(["", "3 services waiting for promotion", ""]);
   });
 });
