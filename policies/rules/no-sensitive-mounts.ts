@@ -23,6 +23,7 @@ const API_PROXIES = ["lscr.io/linuxserver/socket-proxy", "tecnativa/docker-socke
 const WRITE_SWITCHES = ["POST", "ALLOW_START", "ALLOW_STOP", "ALLOW_RESTARTS"];
 
 function writeSwitches(props: Props): string[] {
+    // Stryker disable next-line ArrayDeclaration: equivalent: a seeded "Stryker was here" starts with no write switch's name
     const envs = Array.isArray(props["envs"]) ? props["envs"].filter((e): e is string => typeof e === "string") : [];
     return envs.filter((e) => WRITE_SWITCHES.some((k) => e.startsWith(`${k}=`)) && /^[A-Z_]+=(1|true)$/i.test(e));
 }

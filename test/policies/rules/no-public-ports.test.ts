@@ -1,5 +1,5 @@
 import { noPublicPorts } from "../../../policies/rules/no-public-ports";
-import { compliantContainer, describeCases, runResource, T, UNKNOWN_VALUE, withProps } from "../harness";
+import { compliantContainer, describeCases, runResource, T, UNKNOWN_VALUE, withProps, type Wire } from "../harness";
 
 const port = (ip?: string) => ({ ports: [{ internal: 8080, external: 8080, ...(ip === undefined ? {} : { ip }) }] });
 
@@ -17,6 +17,7 @@ describe("no-public-ports (default config)", () => {
             ["ULA without allowPrivate", port("fd12::1"), "port 8080 (host 8080) is published with host ip fd12::1, which is a private address."],
             ["publishAllPorts", { publishAllPorts: true }, "publishAllPorts publishes every exposed port on all host interfaces."],
             ["networkMode host", { networkMode: "host" }, 'networkMode "host" exposes every listening port on all host interfaces.'],
+            ["random host port on 0.0.0.0", { ports: [{ internal: 8080, ip: "0.0.0.0" }] }, "port 8080 is published with host ip 0.0.0.0, which is every interface."],
         ],
         pass: [
             ["127.0.0.1", port("127.0.0.1")],
@@ -50,5 +51,21 @@ describe("no-public-ports with config", () => {
         expect(run("fd7a:115c:a1e1::1", tail)).toEqual(["port 8080 (host 8080) is published with host ip fd7a:115c:a1e1::1, which is a private address."]);
     });
     test("allowedAddresses admits an exact address", () => expect(run("203.0.113.7", lan)).toEqual([]));
+    test("allowedAddresses 0.0.0.0 admits an omitted ip, which the provider fills with 0.0.0.0", () => {
+        const open = { allowPrivate: false, allowTailscale: false, allowedAddresses: ["0.0.0.0"] };
+        expect(runResource(noPublicPorts, T.container, withProps(compliantContainer(), port()), open)).toEqual([]);
+    });
     test("0.0.0.0 fails whatever the config", () => expect(run("0.0.0.0", { allowPrivate: true, allowTailscale: true, allowedAddresses: [] })).toEqual(["port 8080 (host 8080) is published with host ip 0.0.0.0, which is every interface."]));
+});
+
+describe("no-public-ports on a Swarm service", () => {
+    const SERVICE = "docker:index/service:Service";
+    type Port = Record<string, string | number>;
+    const service = (port: Port): Wire => ({ name: "web", taskSpec: { containerSpec: { image: "ghcr.io/example/web:1.4.2" } }, endpointSpec: { ports: [port] } });
+    const tail = "reach it through the tunnel, or set allowSwarmPorts in this stack's policy config.";
+    test.each<[string, Port, string]>([
+        ["ingress mode", { targetPort: 8080, publishedPort: 8443, publishMode: "ingress" }, `Swarm publishes container port 8080 on port 8443 on every interface of every node (routing mesh); ${tail}`],
+        ["host mode", { targetPort: 8080, publishedPort: 8443, publishMode: "host" }, `Swarm publishes container port 8080 on port 8443 on every interface of the node running the task; ${tail}`],
+        ["no published port", { targetPort: 8080, publishMode: "ingress" }, `Swarm publishes container port 8080 on a random port on every interface of every node (routing mesh); ${tail}`],
+    ])("%s", (_label, port, fired) => expect(runResource(noPublicPorts, SERVICE, service(port))).toEqual([fired]));
 });

@@ -27,6 +27,7 @@ describe("no-sensitive-mounts", () => {
         ["/srv/appdata", vol("/srv/appdata")],
         ["unknown hostPath", vol(UNKNOWN_VALUE)],
         ["volume mount type", { mounts: [{ type: "volume", source: "data", target: "/data" }] }],
+        ["unknown bind source", { mounts: [{ type: "bind", source: UNKNOWN_VALUE, target: "/x" }] }],
     ])("passes: %s", (_l, patch) => expect(run("nginx:1.27", patch)).toEqual([]));
     test("allow-listed image may mount the socket read-only", () => {
         expect(run("nickfedor/watchtower:1.21.0", vol("/var/run/docker.sock", true))).toEqual([]);
@@ -47,6 +48,9 @@ describe("no-sensitive-mounts", () => {
         expect(run(proxy, { ...socket, envs: ["ALLOW_RESTARTS=1", "ALLOW_STOP=true"] })).toEqual(
             only("c serves the Docker API with ALLOW_RESTARTS=1, ALLOW_STOP=true: write access for its whole network; keep POST and ALLOW_* at 0."),
         );
+        expect(run(proxy, socket)).toEqual([]);
+        // A null item (an undefined array element on the wire) is no switch.
+        expect(run(proxy, { ...socket, envs: ["TASKS=1", null] })).toEqual([]);
         // The same variables mean nothing to another allow-listed agent.
         expect(run("nickfedor/watchtower:1.21.0", { ...socket, envs: ["POST=1"] })).toEqual([]);
     });
@@ -58,6 +62,10 @@ describe("no-sensitive-mounts", () => {
         const out = runStack(noSensitiveMounts, [{ type: T.container, name: "c", props: { ...compliantContainer(), ...vol("/var/run/docker.sock", true) } }]);
         expect(out).toHaveLength(1);
         expect(out[0].message).toContain("could not be determined");
+    });
+    test("only containers are judged: a component passing a container's inputs on is not", () => {
+        const component: StackInput = { type: "homelab:service:HomelabService", name: "c", props: { ...compliantContainer(), ...vol("/var/run/docker.sock") } };
+        expect(runStack(noSensitiveMounts, [image("nginx:1.27"), component])).toEqual([]);
     });
     test("config replaces the allow-list and adds paths", () => {
         expect(run("nickfedor/watchtower:1.21.0", vol("/var/run/docker.sock", true), { allowedImages: [] })).toEqual(

@@ -9,6 +9,7 @@ describe("require-homelab-network", () => {
             ["networkMode bridge without networksAdvanced", { networkMode: "bridge", networksAdvanced: undefined }, "no networksAdvanced: the container lands on Docker's default bridge."],
             ["networkMode host", { networkMode: "host" }, 'networkMode "host" is not a homelab network.'],
             ["networkMode none", { networkMode: "none" }, 'networkMode "none" is not a homelab network.'],
+            ["another container's network without networksAdvanced", { networkMode: "container:db", networksAdvanced: undefined }, "no networksAdvanced: the container joins no homelab network."],
         ],
         pass: [
             // What the engine hands the pack: the provider's Check fills networkMode "bridge" into every container.
