@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { checkImmutable, DEFAULT_IMMUTABLE_TAG, formatPromoteReport, orderProblem, promote, splitImageRef, type PromoteRequest } from "../../infra/promote";
-import type { AtomicWriteFs } from "../../infra/stackfile";
+import { StackFile, type AtomicWriteFs } from "../../infra/stackfile";
 import { changedLines, copyFixtures, fakeGate, removeCopies, stackText, writeStack } from "./helpers";
 
 const DIGEST = "sha256:" + "0123456789abcdef".repeat(4);
@@ -72,8 +72,11 @@ describe("which references may move", () => {
     expect(orderProblem("dev", "homelab", order)).toBeUndefined();
     expect(orderProblem("homelab", "prod", order)).toBeUndefined();
     expect(orderProblem("dev", "prod", order)).toBe("dev -> prod skips homelab in the promotion order (dev -> homelab -> prod)");
-    expect(orderProblem("prod", "dev", order)).toContain("goes against the promotion order");
-    expect(orderProblem("qa", "prod", order)).toContain('"qa" is not in the promotion order');
+    expect(orderProblem("prod", "dev", order)).toBe("prod -> dev goes against the promotion order (dev -> homelab -> prod)");
+    expect(orderProblem("homelab", "homelab", order)).toBe("homelab -> homelab goes against the promotion order (dev -> homelab -> prod)");
+    expect(orderProblem("qa", "prod", order)).toBe('"qa" is not in the promotion order (dev -> homelab -> prod)');
+    expect(orderProblem("dev", "qa", order)).toBe('"qa" is not in the promotion order (dev -> homelab -> prod)');
+    expect(orderProblem("dev", "prod", ["dev", "qa", "homelab", "prod"])).toBe("dev -> prod skips qa, homelab in the promotion order (dev -> qa -> homelab -> prod)");
   });
 });
 
@@ -96,6 +99,7 @@ describe("promote", () => {
     expect(report.onlyInSource).toEqual(["scratch"]);
     expect(report.onlyInTarget).toEqual(["sidecar"]);
     expect(report.withoutImage).toEqual([]);
+    expect(report.problems).toEqual([]);
 
     const after = stackText(dir, "homelab");
     expect(changedLines(before, after)).toEqual([
@@ -141,7 +145,10 @@ describe("promote", () => {
     const report = await promote(request(dir), { gate: second.gate });
     expect(report.outcome).toBe("up-to-date");
     expect(report.exitCode).toBe(0);
-    expect(formatPromoteReport(report).split("\n")[0]).toBe("nothing to promote: homelab already runs dev's images");
+    expect(report.problems).toEqual([]);
+    expect(formatPromoteReport(report)).toBe(
+      ["nothing to promote: homelab already runs dev's images", "  only in dev, not added to homelab: scratch", "  only in homelab, left as they are: sidecar", ""].join("\n"),
+    );
     expect(report.onlyInSource).toEqual(["scratch"]);
     expect(second.calls).toEqual([]);
     expect(fs.readFileSync(file, "utf8")).toBe(text);
@@ -159,13 +166,35 @@ describe("promote", () => {
     expect(report.changes).toHaveLength(3);
     expect(calls).toHaveLength(2);
     expect(stackText(dir, "homelab")).toBe(before);
-    expect(formatPromoteReport(report)).toContain("dry run: 3 images would change; nothing written");
+    expect(report.problems).toEqual([]);
+    expect(formatPromoteReport(report).split("\n").slice(-5)).toEqual([
+      "  only in dev, not added to homelab: scratch",
+      "  only in homelab, left as they are: sidecar",
+      "plan gate: passed (dev as it is and homelab with these images: no config error, no mandatory policy violation)",
+      "dry run: 3 images would change; nothing written",
+      "",
+    ]);
   });
 
   it("only promotes the named services", async () => {
     const dir = copyFixtures();
     const report = await promote(request(dir, { services: ["api", " postgres"] }), { gate: fakeGate().gate });
-    expect(report.changes.map((c) => c.service)).toEqual(["api"]);
+    expect(report).toEqual({
+      outcome: "promoted",
+      exitCode: 0,
+      from: "dev",
+      to: "homelab",
+      file: path.join(dir, "Pulumi.homelab.yaml"),
+      changes: [{ service: "api", from: "ghcr.io/acme/api:sha-1a2b3c4", to: "ghcr.io/acme/api:sha-2b3c4d5", by: "tag" }],
+      onlyInSource: [],
+      onlyInTarget: [],
+      withoutImage: [],
+      problems: [],
+    });
+    // Services left out by --services are not listed as left alone.
+    expect(formatPromoteReport(report)).toBe(
+      ["promote dev -> homelab (Pulumi.homelab.yaml)", "  api  ghcr.io/acme/api:sha-1a2b3c4 -> ghcr.io/acme/api:sha-2b3c4d5", "promoted 1 image into homelab", ""].join("\n"),
+    );
     const homelab = stackText(dir, "homelab");
     expect(homelab).toContain("image: ghcr.io/acme/api:sha-2b3c4d5 # promoted");
     expect(homelab).toContain('image:   "ghcr.io/acme/api:sha-1a2b3c4"');
@@ -187,6 +216,37 @@ describe("promote", () => {
     expect(calls).toEqual([]);
     expect(stackText(dir, "homelab")).toBe(before);
     expect(formatPromoteReport(report)).toMatch(/refused: nothing written\n {2}- api: ghcr\.io\/acme\/api:latest/);
+  });
+
+  it("refuses without the --services hint when the mutable reference is the only change", async () => {
+    const dir = copyFixtures();
+    writeStack(dir, "dev", stackText(dir, "dev").replace("api:sha-2b3c4d5   #", "api:latest   #"));
+    const report = await promote(request(dir, { services: ["api"] }), { gate: fakeGate().gate });
+    expect(report.outcome).toBe("refused");
+    expect(report.problems).toEqual([
+      "api: ghcr.io/acme/api:latest (Pulumi.dev.yaml homelab:services.api.image) uses the moving tag `latest`; only digests (@sha256:...) and tags matching /^sha-[0-9a-f]{7,40}$/ are promoted",
+    ]);
+  });
+
+  it("leaves alone services missing from one stack or without an image in one, and says why", async () => {
+    const dir = copyFixtures([]);
+    writeStack(dir, "dev", "config:\n  homelab:services:\n    api:\n      image: acme/api:sha-2222222\n    side:\n      image: acme/side:sha-3333333\n    job:\n      command: run\n    solo:\n      image: acme/solo:sha-5555555\n    lone:\n      image: acme/lone:sha-5555555\n");
+    writeStack(dir, "homelab", "config:\n  homelab:services:\n    api:\n      image: acme/api:sha-1111111\n    side:\n      command: wait\n    job:\n      image: acme/job:sha-4444444\n    extra:\n      image: acme/extra:sha-6666666\n    spare:\n      image: acme/spare:sha-6666666\n");
+    const report = await promote(request(dir), { gate: fakeGate().gate });
+    expect(report.changes).toEqual([{ service: "api", from: "acme/api:sha-1111111", to: "acme/api:sha-2222222", by: "tag" }]);
+    expect([report.onlyInSource, report.onlyInTarget, report.withoutImage]).toEqual([["solo", "lone"], ["extra", "spare"], ["side", "job"]]);
+    expect(formatPromoteReport(report)).toBe(
+      [
+        "promote dev -> homelab (Pulumi.homelab.yaml)",
+        "  api  acme/api:sha-1111111 -> acme/api:sha-2222222",
+        "  only in dev, not added to homelab: solo, lone",
+        "  only in homelab, left as they are: extra, spare",
+        "  no image in one of the stacks, left alone: side, job",
+        "promoted 1 image into homelab",
+        "",
+      ].join("\n"),
+    );
+    expect(stackText(dir, "homelab")).toBe("config:\n  homelab:services:\n    api:\n      image: acme/api:sha-2222222\n    side:\n      command: wait\n    job:\n      image: acme/job:sha-4444444\n    extra:\n      image: acme/extra:sha-6666666\n    spare:\n      image: acme/spare:sha-6666666\n");
   });
 
   it("judges tags by the source stack's pattern, not the target's", async () => {
@@ -213,6 +273,13 @@ describe("promote", () => {
     expect(report.exitCode).toBe(1);
     expect(report.problems).toEqual(["source stack dev: mandatory policy no-public-bind violated by urn:pulumi:dev::homelab::docker:index/container:Container::api: port 8080 binds 0.0.0.0"]);
     expect(stackText(dir, "homelab")).toBe(before);
+  });
+
+  it("keeps a policy message's continuation lines under its bullet", async () => {
+    const dir = copyFixtures();
+    const { gate } = fakeGate({ dev: () => ({ mandatory: [{ policy: "p", urn: "urn:api", message: "first line\nsecond line" }], configErrors: [] }) });
+    const report = await promote(request(dir, { services: ["api"] }), { gate });
+    expect(formatPromoteReport(report).split("\n").slice(-4)).toEqual(["refused: nothing written", "  - source stack dev: mandatory policy p violated by urn:api: first line", "    second line", ""]);
   });
 
   it("refuses when the target would fail its plan with the change applied", async () => {
@@ -286,6 +353,22 @@ describe("promote", () => {
     expect((await promote(request(dir, { to: "../etc/passwd" }), { gate })).problems).toEqual(['--to: "../etc/passwd" is not a stack name']);
     expect((await promote(request(dir, { to: "dev" }), { gate })).problems).toEqual(['--from and --to are both "dev"; promotion needs two different stacks']);
     expect((await promote(request(dir, { services: ["api", ""] }), { gate })).problems).toEqual(["--services: expected a comma-separated list of service names"]);
+    expect((await promote(request(dir, { services: [] }), { gate })).problems).toEqual(["--services: expected a comma-separated list of service names"]);
+
+    const bad = await promote(request(dir, { from: "dev/x" }), { gate });
+    expect(bad).toEqual({
+      outcome: "invalid",
+      exitCode: 2,
+      from: "dev/x",
+      to: "homelab",
+      file: undefined,
+      changes: [],
+      onlyInSource: [],
+      onlyInTarget: [],
+      withoutImage: [],
+      problems: ['--from: "dev/x" is not a stack name'],
+    });
+    expect(formatPromoteReport(bad)).toBe('error: cannot promote dev/x -> homelab (1 problem):\n  - --from: "dev/x" is not a stack name\n');
   });
 
   it("reports missing and unparsable stack files by name and line", async () => {
@@ -298,6 +381,17 @@ describe("promote", () => {
     const unknown = await promote(request(dir, { from: "qa" }), { gate: fakeGate().gate });
     expect(unknown.exitCode).toBe(2);
     expect(unknown.problems).toEqual([`Pulumi.qa.yaml: no such stack file in ${dir} (stacks there: dev)`, `Pulumi.homelab.yaml: no such stack file in ${dir} (stacks there: dev)`]);
+
+    // With only one of the two files there, the missing file is still the only problem.
+    writeStack(dir, "homelab", stackText(copyFixtures(["homelab"]), "homelab"));
+    expect((await promote(request(dir, { from: "qa" }), { gate: fakeGate().gate })).problems).toEqual([`Pulumi.qa.yaml: no such stack file in ${dir} (stacks there: dev, homelab)`]);
+    expect((await promote(request(dir, { to: "qa" }), { gate: fakeGate().gate })).problems).toEqual([`Pulumi.qa.yaml: no such stack file in ${dir} (stacks there: dev, homelab)`]);
+
+    const nowhere = path.join(dir, "no-such-folder");
+    expect((await promote(request(nowhere), { gate: fakeGate().gate })).problems).toEqual([
+      `Pulumi.dev.yaml: no such stack file in ${nowhere} (stacks there: none)`,
+      `Pulumi.homelab.yaml: no such stack file in ${nowhere} (stacks there: none)`,
+    ]);
 
     writeStack(dir, "homelab", "config:\n  homelab:services:\n    api:\n      image: [oops\n");
     const broken = await promote(request(dir), { gate: fakeGate().gate });
@@ -349,6 +443,31 @@ describe("promote", () => {
     expect(formatPromoteReport(report)).toMatch(/\nfailed: nothing written\n {2}- could not write Pulumi\.homelab\.yaml/);
     expect(stackText(dir, "homelab")).toBe(before);
     expect(fs.readdirSync(dir).sort()).toEqual(listing);
+  });
+
+  it("does not recreate a target deleted while the gate was planning", async () => {
+    const dir = copyFixtures();
+    const report = await promote(request(dir), {
+      gate: async (stack) => {
+        if (stack === "homelab") fs.unlinkSync(path.join(dir, "Pulumi.homelab.yaml"));
+        return { mandatory: [], configErrors: [] };
+      },
+    });
+    expect(report.outcome).toBe("refused");
+    expect(report.problems).toEqual(["Pulumi.homelab.yaml changed on disk while promoting; nothing written, run again"]);
+    expect(fs.existsSync(path.join(dir, "Pulumi.homelab.yaml"))).toBe(false);
+  });
+
+  it("lets an unexpected failure while reading a stack file through unchanged", async () => {
+    const dir = copyFixtures();
+    const read = jest.spyOn(StackFile, "read").mockImplementation(() => {
+      throw new RangeError("simulated parser crash");
+    });
+    try {
+      await expect(promote(request(dir), { gate: fakeGate().gate })).rejects.toThrow(new RangeError("simulated parser crash"));
+    } finally {
+      read.mockRestore();
+    }
   });
 
   it("does not overwrite an edit made while the gate was planning", async () => {
