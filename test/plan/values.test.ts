@@ -58,7 +58,16 @@ describe("displayValue", () => {
     expect(isSecretWire(null)).toBe(false);
     expect(isSecretWire([SECRET_SIG])).toBe(false);
     expect(isSecretWire("text")).toBe(false);
+    // Only a plain object is the marker: a list or a function carrying the same key is not.
+    expect(isSecretWire(Object.assign([], { [SECRET_SIG]: SECRET_VALUE }))).toBe(false);
+    expect(isSecretWire(Object.assign(() => "x", { [SECRET_SIG]: SECRET_VALUE }))).toBe(false);
     expect(displayValue({ [SECRET_SIG]: "something else", value: "x" })).toEqual({ [SECRET_SIG]: "something else", value: "x" });
+  });
+
+  it("shows an absent value as null, also inside a list", () => {
+    expect(displayValue(undefined)).toBeNull();
+    expect(displayValue(null)).toBeNull();
+    expect(displayValue([1, undefined, null])).toEqual([1, null, null]);
   });
 
   it("goes into nested lists and objects", () => {
@@ -69,6 +78,8 @@ describe("displayValue", () => {
     expect(displayValue(BigInt(7))).toBe("7");
     expect(displayInputs(["a"] as unknown as Record<string, unknown>)).toEqual({});
     expect(displayInputs("text" as unknown as Record<string, unknown>)).toEqual({});
+    expect(displayInputs(null as unknown as Record<string, unknown>)).toEqual({});
+    expect(displayInputs(undefined as unknown as Record<string, unknown>)).toEqual({});
   });
 });
 
