@@ -29,10 +29,9 @@ export function isSecretWire(v: unknown): boolean {
 export function displayValue(v: unknown): DisplayValue {
   if (v === undefined || v === null) return null;
   if (typeof v === "string") {
-    // Stryker disable next-line ConditionalExpression: the marker alone also becomes UNKNOWN_TEXT through the split below
-    if (v === UNKNOWN) return UNKNOWN_TEXT;
     if (CIPHERTEXT.test(v)) return SECRET_TEXT;
-    // An interpolation with an unknown part is unknown as a whole on the wire, but be safe.
+    // The marker alone becomes UNKNOWN_TEXT here too; an interpolation with an unknown part is unknown as a
+    // whole on the wire, but be safe.
     return v.includes(UNKNOWN) ? v.split(UNKNOWN).join(UNKNOWN_TEXT) : v;
   }
   if (typeof v === "number" || typeof v === "boolean") return v;
@@ -56,12 +55,7 @@ export function displayInputs(inputs: Readonly<Record<string, unknown>>): { [key
 
 /** A wire value's plain string, or undefined when it is unknown, secret or not a string. */
 export function knownString(v: unknown): string | undefined {
-  return typeof v === "string" &&
-    // Stryker disable next-line ConditionalExpression: the marker alone is also caught by the includes() test
-    v !== UNKNOWN &&
-    !v.includes(UNKNOWN)
-    ? v
-    : undefined;
+  return typeof v === "string" && !v.includes(UNKNOWN) ? v : undefined;
 }
 
 /** A provider reference `urn::id` without its id (which is unknown before deployment). */
