@@ -5,6 +5,11 @@
 // below); unset, every file is mutated and the whole suite is available.
 // MUTATE_TESTS overrides the tests with a comma-separated list of jest globs,
 // e.g. `MUTATE_TESTS='test/policies/**/*.test.ts'`, and `--mutate` the files.
+//
+// A group with a `bundle` runs its tests as that one jest file (test/mutation/bundles/), which requires each
+// of `tests`: jest loads the modules once per mutant instead of once per test file. That pays off when the
+// files all load the same heavy modules (the config loader); it does not for the rules, where a mutant
+// needs one rule's file and a bundle would load all 22 (and their snapshots belong to their own files).
 export const groups = {
   // Each rule with its own tests, the metadata snapshot and the harness.
   rules: {
@@ -23,6 +28,7 @@ export const groups = {
   // processes, where no mutant is active.
   input: {
     mutate: ["infra/load.ts", "infra/validate.ts", "infra/parse.ts", "infra/checks/**/*.ts"],
+    bundle: "test/mutation/bundles/input.ts",
     tests: [
       "test/infra/validate.test.ts",
       "test/infra/parse.test.ts",
@@ -58,7 +64,7 @@ if (groupName !== undefined && !(groupName in groups)) {
   throw new Error(`MUTATE_GROUP must be one of ${Object.keys(groups).join(", ")}; got ${groupName}`);
 }
 const group = groupName === undefined ? undefined : groups[groupName];
-const tests = process.env.MUTATE_TESTS?.split(",").filter((t) => t !== "") ?? group?.tests;
+const tests = process.env.MUTATE_TESTS?.split(",").filter((t) => t !== "") ?? (group?.bundle === undefined ? group?.tests : [group.bundle]);
 const report = `reports/mutation/${groupName ?? "all"}`;
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
@@ -76,6 +82,9 @@ export default {
     enableFindRelatedTests: true,
     config: {
       roots: ["<rootDir>/test", "<rootDir>/policies", "<rootDir>/infra", "<rootDir>/components", "<rootDir>/stacks"],
+      // Counts what a beforeAll hook runs as run by the tests of its describe block (the file says why).
+      // Stryker loads it relative to the project, in place of jest's node environment.
+      testEnvironment: "./test/mutation/beforeAllCoverage.cjs",
       // A missing snapshot fails instead of being written: a mutant must not pass by recording itself.
       ci: true,
       // Types are the TypeScript checker's job here; compiling each test file without them is much faster.

@@ -152,26 +152,38 @@ export function evaluateStack(opts: EvaluateOptions): Promise<Evaluation> {
 }
 
 /** Runs the program for a stack whose config `loadStack` has already validated. */
-export function evaluateLoaded(loaded: LoadedStack): Promise<Evaluation> {
+export async function evaluateLoaded(loaded: LoadedStack): Promise<Evaluation> {
   const { stack, file, engine, model } = loaded;
-  // A fresh runtime store per evaluation, so several stacks can be planned in one process.
+  const { resources, result } = await recordProgram(() => buildStack(model).outputs, { stack, config: engine });
+  return { stack, file, model, resources, outputs: result };
+}
+
+/** Where `recordProgram` runs: the stack name and its config, as the engine would pass them. */
+export interface RecordOptions {
+  readonly stack: string;
+  /** @default no config */
+  readonly config?: Pick<EngineConfig, "values" | "secretKeys">;
+  /** @default PREVIEW_MOCKS: no ids, computed outputs unknown, as `pulumi preview` */
+  readonly mocks?: pulumi.runtime.Mocks;
+}
+
+/**
+ * Runs `program` under the mock runtime and records every resource it registers, with its options, in
+ * registration order. Each call gets a fresh runtime store, so several programs can run in one process.
+ */
+export function recordProgram<T>(program: () => T, opts: RecordOptions): Promise<{ resources: RecordedResource[]; result: T }> {
   return state.withLocalStorage(async () => {
     const resources: RecordedResource[] = [];
-    await pulumi.runtime.setMocks(
-      PREVIEW_MOCKS,
-      "homelab",
-      stack,
-      true,
-    );
-    pulumi.runtime.setAllConfig(engine.values, engine.secretKeys);
+    await pulumi.runtime.setMocks(opts.mocks ?? PREVIEW_MOCKS, "homelab", opts.stack, true);
+    pulumi.runtime.setAllConfig(opts.config?.values ?? {}, opts.config?.secretKeys ?? []);
     recordRegistrations(settings.getMonitor(), resources);
-    let outputs: HomelabOutputs | undefined;
+    let result: T | undefined;
     await stackModule.runInPulumiStack(async () => {
-      outputs = buildStack(model).outputs;
+      result = program();
       return undefined;
     });
     await settings.waitForRPCs();
-    return { stack, file, model, resources, outputs: outputs! };
+    return { resources, result: result as T };
   });
 }
 

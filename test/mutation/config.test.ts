@@ -10,12 +10,13 @@ import * as path from "path";
 const ROOT = path.resolve(__dirname, "../..");
 
 interface Loaded {
-    readonly groups: Record<string, { mutate: string[]; tests: string[] }>;
+    readonly groups: Record<string, { mutate: string[]; tests: string[]; bundle?: string }>;
     readonly mutate: string[];
+    readonly testMatch?: string[];
 }
 
 function load(env: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string } {
-    const script = `import("./stryker.config.mjs").then((m) => console.log(JSON.stringify({ groups: m.groups, mutate: m.default.mutate })))`;
+    const script = `import("./stryker.config.mjs").then((m) => console.log(JSON.stringify({ groups: m.groups, mutate: m.default.mutate, testMatch: m.default.jest.config.testMatch })))`;
     const base: NodeJS.ProcessEnv = { ...process.env };
     delete base.MUTATE_GROUP;
     delete base.MUTATE_TESTS;
@@ -68,6 +69,32 @@ describe("mutation groups", () => {
         expect(whole.size).toBeGreaterThan(50);
         expect([...new Set(byGroup.flatMap((s) => [...s]))].sort()).toEqual([...whole].sort());
         expect(byGroup.reduce((n, s) => n + s.size, 0)).toBe(whole.size);
+    });
+
+    it.each(Object.entries(config.groups).filter(([, g]) => g.bundle !== undefined))(
+        "%s: the bundle requires exactly the group's tests, each in a describe block of its own",
+        (name, group) => {
+            const bundle = group.bundle as string;
+            // Not a test file of its own: a plain `npm test` must not run these tests twice.
+            expect(bundle).toMatch(/^test\/mutation\/bundles\/[a-z]+\.ts$/);
+            const text = fs.readFileSync(path.join(ROOT, bundle), "utf8");
+            const entries = [...text.matchAll(/^describe\("([^"]+)", \(\) => void require\("([^"]+)"\)\);$/gm)];
+            // A test file added to the group's folder without its line here fails this.
+            expect(entries.map((e) => e[1]).sort()).toEqual([...select(group.tests)].sort());
+            for (const [, file, spec] of entries) {
+                expect(path.relative(ROOT, path.resolve(ROOT, path.dirname(bundle), spec))).toBe(file.replace(/\.ts$/, ""));
+            }
+            expect(text.match(/require\(/g)).toHaveLength(entries.length);
+            expect(JSON.parse(load({ MUTATE_GROUP: name }).stdout).testMatch).toEqual([`<rootDir>/${bundle}`]);
+        },
+    );
+
+    it("runs a group without a bundle on its own test files", () => {
+        expect(config.groups.rules.bundle).toBeUndefined();
+        expect(JSON.parse(load({ MUTATE_GROUP: "rules" }).stdout).testMatch).toEqual(["<rootDir>/test/policies/**/*.test.ts"]);
+        expect(JSON.parse(load({ MUTATE_GROUP: "input", MUTATE_TESTS: "test/infra/parse.test.ts" }).stdout).testMatch).toEqual([
+            "<rootDir>/test/infra/parse.test.ts",
+        ]);
     });
 
     it("refuses a group it does not have, naming the ones it has", () => {
