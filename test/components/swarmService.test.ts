@@ -97,6 +97,7 @@ function program(): Built {
       { port: 3000, restart: "always", ingress: { hostname: "site.example.com", port: 3000, public: true, scheme: "http", aliases: [] }, healthcheck: { tests: ["NONE"], interval: undefined, timeout: "1m0s", retries: undefined, startPeriod: "2m" } },
       { maxReplicasPerNode: 1 },
     ),
+    pair: build(provider, "pair", {}, { constraints: ["node.labels.ssd == true"], spread: ["spread=node.labels.zone"] }),
   };
 }
 
@@ -291,6 +292,10 @@ describe("other restart policies, placements and resources", () => {
   test("spread alone and a per-node cap alone each make a placement", () => {
     expect(task("tracer").placement).toEqual({ prefs: ["spread=node.labels.rack"] });
     expect(task("site").placement).toEqual({ maxReplicas: 1 });
+  });
+
+  test("a constraint and a spread with no per-node cap", () => {
+    expect(task("pair").placement).toEqual({ constraints: ["node.labels.ssd == true"], prefs: ["spread=node.labels.zone"] });
   });
 
   test("CPU without memory: a limit, and GPUs alone reserved", () => {
