@@ -14,6 +14,7 @@ import { named, record, secret, type Recorded } from "./recordComponent";
 const TUNNEL_ID = "f70ff985-a4ef-4643-bbbc-4a0ed4fc8415";
 const LAN_ID = "5e0c8d1a-2b3f-4c6d-9e8a-7f1b2c3d4e5f";
 const EDGE_ID = "0a9b8c7d-6e5f-4a3b-8c2d-1e0f9a8b7c6d";
+const MESH_ID = "7d6c5b4a-3f2e-4d1c-8b0a-9f8e7d6c5b4a";
 const TOKEN_CALL = "cloudflare:index/getZeroTrustTunnelCloudflaredToken:getZeroTrustTunnelCloudflaredToken";
 const CF_PROVIDER = "urn:pulumi:unit::homelab::pulumi:pulumi:Stack$pulumi:providers:cloudflare::cf::cf-id";
 const LOCAL_PROVIDER = "urn:pulumi:unit::homelab::pulumi:pulumi:Stack$pulumi:providers:docker::local::local-id";
@@ -25,7 +26,7 @@ const EDGE_URN = "urn:pulumi:unit::homelab::pulumi:pulumi:Stack$homelab:cloudfla
 const CLOUDFLARED = "urn:pulumi:unit::homelab::homelab:cloudflare:Tunnel$cloudflare:index/zeroTrustTunnelCloudflared:ZeroTrustTunnelCloudflared";
 const NO_OPTIONS = { protect: false, retainOnDelete: false, deleteBeforeReplace: false, ignoreChanges: [], replaceOnChanges: [] };
 
-const TUNNEL_IDS: Readonly<Record<string, string>> = { "tunnel-cloudflared": TUNNEL_ID, "lan-cloudflared": LAN_ID, "edge-cloudflared": EDGE_ID };
+const TUNNEL_IDS: Readonly<Record<string, string>> = { "tunnel-cloudflared": TUNNEL_ID, "lan-cloudflared": LAN_ID, "edge-cloudflared": EDGE_ID, "mesh-cloudflared": MESH_ID };
 const calls: pulumi.runtime.MockCallArgs[] = [];
 const mocks: pulumi.runtime.Mocks = {
   newResource: (args) => {
@@ -57,6 +58,7 @@ function program(): Built {
   const local = new docker.Provider("local", {});
   const manager = new docker.Provider("manager", {});
   const net = new docker.Network("net", { name: "homelab-unit" }, { provider: local });
+  const overlay = new docker.Network("overlay", { name: "homelab-overlay", driver: "overlay" }, { provider: manager });
 
   // A container connector that waits for the network it joins, with two routes.
   const tunnel = new CloudflareTunnel("tunnel", {
@@ -97,7 +99,18 @@ function program(): Built {
   });
   lan.setIngress([]);
 
-  // The connector as a Swarm service; secrets as files for the service's own, never for the token.
+  // The connector as a Swarm service, waiting for its overlay network; secrets as files for the
+  // service's own, never for the token.
+  const swarm = {
+    replicas: 2,
+    constraints: ["node.role==manager"],
+    spread: [],
+    maxReplicasPerNode: 1,
+    secretsAs: "files",
+    pinnedHost: undefined,
+    update: ROLLOUT,
+    rollback: { ...ROLLOUT, delay: "0s", failureAction: "pause" },
+  } as const;
   const edge = new CloudflareTunnel("edge", {
     accountId: "acct2",
     tunnelName: "edge",
@@ -108,16 +121,21 @@ function program(): Built {
     restart: "on-failure",
     logMaxSize: "20m",
     logMaxFiles: 5,
-    swarm: {
-      replicas: 2,
-      constraints: ["node.role==manager"],
-      spread: [],
-      maxReplicasPerNode: 1,
-      secretsAs: "files",
-      pinnedHost: undefined,
-      update: ROLLOUT,
-      rollback: { ...ROLLOUT, delay: "0s", failureAction: "pause" },
-    },
+    swarm,
+    after: [overlay],
+  });
+  // The same with nothing to wait for.
+  new CloudflareTunnel("mesh", {
+    accountId: "acct2",
+    tunnelName: "mesh",
+    cloudflareProvider: cf,
+    dockerProvider: manager,
+    network: "overlay-id",
+    stack: "unit",
+    restart: "always",
+    logMaxSize: "20m",
+    logMaxFiles: 5,
+    swarm,
   });
   return { tunnel, edge, second };
 }
@@ -132,7 +150,7 @@ describe("CloudflareTunnel", () => {
   });
 
   it("registers a component per tunnel with the secret, the tunnel, the connector and the config under it", () => {
-    for (const name of ["tunnel", "lan", "edge"]) expect(res(name)).toMatchObject({ type: "homelab:cloudflare:Tunnel", custom: false, parent: STACK_URN });
+    for (const name of ["tunnel", "lan", "edge", "mesh"]) expect(res(name)).toMatchObject({ type: "homelab:cloudflare:Tunnel", custom: false, parent: STACK_URN });
     expect(rec.resources.filter((r) => r.parent === TUNNEL_URN).map((r) => r.name).sort()).toEqual([
       "tunnel-cloudflared",
       "tunnel-config",
@@ -163,6 +181,7 @@ describe("CloudflareTunnel", () => {
       [TOKEN_CALL, { accountId: "acct", tunnelId: TUNNEL_ID }, CF_PROVIDER],
       [TOKEN_CALL, { accountId: "acct", tunnelId: LAN_ID }, CF_PROVIDER],
       [TOKEN_CALL, { accountId: "acct2", tunnelId: EDGE_ID }, CF_PROVIDER],
+      [TOKEN_CALL, { accountId: "acct2", tunnelId: MESH_ID }, CF_PROVIDER],
     ]);
   });
 
@@ -262,8 +281,12 @@ describe("CloudflareTunnel", () => {
       });
     });
 
-    it("starts after the tunnel exists", () => {
-      expect(res("edge-connector-service").dependencies).toEqual([`${CLOUDFLARED}::edge-cloudflared`]);
+    it("starts after the tunnel exists and after what it was told to wait for", () => {
+      expect(sorted(res("edge-connector-service").dependencies)).toEqual([
+        `${CLOUDFLARED}::edge-cloudflared`,
+        "urn:pulumi:unit::homelab::pulumi:pulumi:Stack$docker:index/network:Network::overlay",
+      ]);
+      expect(res("mesh-connector-service").dependencies).toEqual([`${CLOUDFLARED}::mesh-cloudflared`]);
     });
   });
 
