@@ -64,14 +64,15 @@ function program(): void {
     logMaxSize: "10m",
     logMaxFiles: 3,
   });
-  // A host with nothing to quiesce, no Pushgateway, a local repository and the default images.
+  // A host with nothing to quiesce, no Pushgateway, a local repository and the default images, backing up
+  // a volume no service on the host hands over.
   new BackupRunner("pi-backup", {
     stack: "unit",
     host: "pi",
     provider: pi,
     network: "default",
     networkName: "homelab-pi",
-    volumes: [],
+    volumes: ["grafana-data"],
     sharedVolumes: {},
     excluded: [],
     script: "#!/bin/sh\necho pi\n",
@@ -179,6 +180,7 @@ describe("BackupRunner", () => {
         ],
         uploads: [{ file: "/opt/homelab-backup/homelab-backup.sh", content: "#!/bin/sh\necho pi\n" }],
         volumes: [
+          { volumeName: "grafana-data", containerPath: "/data/grafana-data", readOnly: true },
           { hostPath: "/srv/restic", containerPath: "/repository", readOnly: false },
           { volumeName: "homelab-backup-staging-unit", containerPath: "/staging", readOnly: false },
         ],
@@ -196,8 +198,16 @@ describe("BackupRunner", () => {
       });
       expect([...res("pi-backup-runner-container").dependencies].sort()).toEqual([
         "urn:pulumi:unit::homelab::homelab:docker:Service$docker:index/remoteImage:RemoteImage::pi-backup-runner-image",
+        "urn:pulumi:unit::homelab::homelab:docker:Service$docker:index/volume:Volume::pi-backup-runner-grafana-data-volume",
         "urn:pulumi:unit::homelab::homelab:docker:Service$docker:index/volume:Volume::pi-backup-runner-homelab-backup-staging-unit-volume",
       ]);
+    });
+
+    it("mounts a volume it was not handed as a named volume, kept through a destroy, never as a host path", () => {
+      const volume = res("pi-backup-runner-grafana-data-volume");
+      expect(volume.type).toBe("docker:index/volume:Volume");
+      expect(volume.inputs).toEqual({ name: "grafana-data", labels: [{ label: "homelab.stack", value: "unit" }] });
+      expect(volume.options).toMatchObject({ retainOnDelete: true });
     });
 
     it("sits on the host's Docker provider under its component", () => {
@@ -258,6 +268,6 @@ describe("BackupRunner", () => {
   it("exports the containers' names and the volumes backed up", () => {
     expect(rec.outputs.get(NAS_URN)).toEqual({ runner: "homelab-backup", hooks: "homelab-backup-hooks", volumes: ["postgres-data", "uploads"] });
     // No hooks container: the key carries nothing.
-    expect(rec.outputs.get(PI_URN)).toEqual({ runner: "homelab-backup", volumes: [] });
+    expect(rec.outputs.get(PI_URN)).toEqual({ runner: "homelab-backup", volumes: ["grafana-data"] });
   });
 });
