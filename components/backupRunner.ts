@@ -47,7 +47,7 @@ export interface BackupRunnerArgs {
    * Image overrides.
    * @default BACKUP_IMAGES
    */
-  readonly images?: Partial<typeof BACKUP_IMAGES>;
+  readonly images?: { readonly [K in keyof typeof BACKUP_IMAGES]?: string };
   readonly restart: Service["restart"];
   readonly logMaxSize: string;
   readonly logMaxFiles: number;
