@@ -6,7 +6,7 @@ import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
 import { AccessApplication, accessIncludes } from "../../components/accessApplication";
 import type { RecordedResource } from "../../infra/plan/evaluate";
-import { failure, named, record, type Recorded } from "./recordComponent";
+import { failure, named, recordByUrn, type Recorded } from "./support";
 
 const CF_PROVIDER = "urn:pulumi:unit::homelab::pulumi:pulumi:Stack$pulumi:providers:cloudflare::cf::cf-id";
 const STACK_URN = "urn:pulumi:unit::homelab::pulumi:pulumi:Stack::homelab-unit";
@@ -72,7 +72,7 @@ describe("AccessApplication", () => {
   let rec: Recorded<void>;
   const res = (name: string): RecordedResource => named(rec.resources, name);
   beforeAll(async () => {
-    rec = await record(program, mocks);
+    rec = await recordByUrn(program, mocks);
   });
 
   it("registers a component per hostname with its policy and application under it", () => {

@@ -8,7 +8,7 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { BackupRunner } from "../../components/backupRunner";
 import type { RecordedResource } from "../../infra/plan/evaluate";
-import { named, record, secret, type Recorded } from "./recordComponent";
+import { named, recordByUrn, secret, type Recorded } from "./support";
 
 const STACK_URN = "urn:pulumi:unit::homelab::pulumi:pulumi:Stack::homelab-unit";
 const NAS_URN = "urn:pulumi:unit::homelab::pulumi:pulumi:Stack$homelab:backups:BackupRunner::nas-backup";
@@ -92,7 +92,7 @@ describe("BackupRunner", () => {
   let rec: Recorded<void>;
   const res = (name: string): RecordedResource => named(rec.resources, name);
   beforeAll(async () => {
-    rec = await record(program, mocks);
+    rec = await recordByUrn(program, mocks);
   });
 
   it("registers a component per host, with the runner and only where needed the hooks under it", () => {

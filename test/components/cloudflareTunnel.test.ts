@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { CloudflareTunnel } from "../../components/cloudflareTunnel";
 import { TunnelRoute } from "../../components/tunnelRoute";
 import type { RecordedResource } from "../../infra/plan/evaluate";
-import { named, record, secret, type Recorded } from "./recordComponent";
+import { named, recordByUrn, secret, type Recorded } from "./support";
 
 const TUNNEL_ID = "f70ff985-a4ef-4643-bbbc-4a0ed4fc8415";
 const LAN_ID = "5e0c8d1a-2b3f-4c6d-9e8a-7f1b2c3d4e5f";
@@ -146,7 +146,7 @@ const sorted = (xs: readonly string[]): string[] => [...xs].sort();
 
 describe("CloudflareTunnel", () => {
   beforeAll(async () => {
-    rec = await record(program, mocks);
+    rec = await recordByUrn(program, mocks);
   });
 
   it("registers a component per tunnel with the secret, the tunnel, the connector and the config under it", () => {

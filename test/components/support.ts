@@ -34,6 +34,13 @@ interface OutputsMonitor {
 /* eslint-disable-next-line @typescript-eslint/no-require-imports */
 const settings = require("@pulumi/pulumi/runtime/settings") as { getMonitor(): OutputsMonitor };
 
+export interface Recorded<T> {
+  readonly resources: readonly RecordedResource[];
+  /** Component outputs in wire form, by component URN. */
+  readonly outputs: ReadonlyMap<string, Record<string, unknown>>;
+  readonly result: T;
+}
+
 export interface Recording<T> {
   readonly resources: RecordedResource[];
   readonly result: T;
@@ -41,23 +48,50 @@ export interface Recording<T> {
   readonly outputs: ReadonlyMap<string, Record<string, unknown>>;
 }
 
-export async function record<T>(program: () => T): Promise<Recording<T>> {
-  const byUrn = new Map<string, Record<string, unknown>>();
+/**
+ * recordProgram, also keeping what each component passes to registerOutputs (what `pulumi stack export`
+ * keeps for a component and the plan never shows), by component URN.
+ * @param mocks @default PREVIEW_MOCKS (as a preview: no ids)
+ */
+export async function recordByUrn<T>(program: () => T, mocks?: pulumi.runtime.Mocks): Promise<Recorded<T>> {
+  const outputs = new Map<string, Record<string, unknown>>();
   const { resources, result } = await recordProgram(() => {
     const monitor = settings.getMonitor();
     const original = monitor.registerResourceOutputs.bind(monitor);
     monitor.registerResourceOutputs = (req, cb) => {
-      byUrn.set(req.getUrn(), req.getOutputs()?.toJavaScript() ?? {});
+      outputs.set(req.getUrn(), req.getOutputs()?.toJavaScript() ?? {});
       original(req, cb);
     };
     return program();
-  }, { stack: STACK, mocks: MOCKS });
+  }, { stack: STACK, mocks });
+  return { resources, outputs, result };
+}
+
+/** recordByUrn with MOCKS, the components' outputs by component name. */
+export async function record<T>(program: () => T): Promise<Recording<T>> {
+  const { resources, result, outputs: byUrn } = await recordByUrn(program, MOCKS);
   const outputs = new Map<string, Record<string, unknown>>();
   for (const r of resources) {
     const o = byUrn.get(r.urn);
     if (o !== undefined) outputs.set(r.name, o);
   }
-  return { resources, result, outputs };
+  return { resources: [...resources], result, outputs };
+}
+
+/**
+ * What a program throws while it registers its resources. It is caught inside the program: an error
+ * escaping the stack's initialisation is not handed back to the caller, it ends the process.
+ */
+export async function failure(program: () => unknown): Promise<string> {
+  const { result } = await recordProgram(() => {
+    try {
+      program();
+    } catch (e) {
+      return e instanceof Error ? e.message : `not an Error: ${String(e)}`;
+    }
+    return "the program registered its resources without an error";
+  }, { stack: STACK });
+  return result;
 }
 
 /** The engine's wire form of a secret holding `value`. */

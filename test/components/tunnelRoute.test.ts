@@ -7,7 +7,7 @@ import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
 import type { RecordedResource } from "../../infra/plan/evaluate";
 import { TunnelRoute } from "../../components/tunnelRoute";
-import { named, record, type Recorded } from "./recordComponent";
+import { named, recordByUrn, type Recorded } from "./support";
 
 const ZONE = "9b8a7c6d5e4f3a2b1c0d9e8f7a6b5c4d";
 const TARGET = "f70ff985-a4ef-4643-bbbc-4a0ed4fc8415.cfargotunnel.com";
@@ -55,7 +55,7 @@ describe("TunnelRoute", () => {
   let app: RecordedResource;
   let blog: RecordedResource;
   beforeAll(async () => {
-    rec = await record(program, mocks);
+    rec = await recordByUrn(program, mocks);
     app = named(rec.resources, "route-app-dns");
     blog = named(rec.resources, "route-blog-dns");
   });
