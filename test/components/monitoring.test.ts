@@ -110,6 +110,7 @@ function expectRetainedVolume(r: RecordedResource, name: string): void {
   expect(r.options.ignoreChanges).toEqual(["labels"]);
 }
 
+// Compared with toStrictEqual: toEqual would let an upload without a file (undefined) pass.
 const uploadedFiles = (rec: Recording, role: string): unknown[] => ((container(rec, role).uploads ?? []) as Obj[]).map((u) => u.file);
 const dependsOn = (rec: Recording, role: string): string[] => [...named(rec.resources, `mon-${role}-container`).dependencies].sort();
 
@@ -388,7 +389,7 @@ describe("Alertmanager", () => {
   });
 
   it("gets its config only as a secret upload, and no secret anywhere else", () => {
-    expect(uploadedFiles(base, "alertmanager")).toEqual(["/etc/alertmanager/alertmanager.yml"]);
+    expect(uploadedFiles(base, "alertmanager")).toStrictEqual(["/etc/alertmanager/alertmanager.yml"]);
     expect(upload(base, "alertmanager", "/etc/alertmanager/alertmanager.yml").secret).toBe(true);
     expect(container(base, "alertmanager").envs).toEqual([]);
   });
@@ -410,7 +411,7 @@ describe("Prometheus", () => {
   });
 
   it("gets the scrape config and the rule file it names as plain uploads", () => {
-    expect(uploadedFiles(base, "prometheus")).toEqual(["/etc/prometheus/prometheus.yml", "/etc/prometheus/rules/homelab.rules.yml"]);
+    expect(uploadedFiles(base, "prometheus")).toStrictEqual(["/etc/prometheus/prometheus.yml", "/etc/prometheus/rules/homelab.rules.yml"]);
     const cfg = parse(upload(base, "prometheus", "/etc/prometheus/prometheus.yml").content) as Obj;
     expect(cfg.rule_files).toEqual(["rules/homelab.rules.yml"]);
     expect(upload(base, "prometheus", "/etc/prometheus/prometheus.yml").secret).toBe(false);
@@ -432,7 +433,7 @@ describe("Loki and Alloy", () => {
       labels: labels("loki"),
     });
     expectRetainedVolume(named(base.resources, "mon-loki-loki-data-volume"), "loki-data");
-    expect(uploadedFiles(base, "loki")).toEqual(["/etc/loki/homelab.yaml"]);
+    expect(uploadedFiles(base, "loki")).toStrictEqual(["/etc/loki/homelab.yaml"]);
     const cfg = parse(upload(base, "loki", "/etc/loki/homelab.yaml").content) as { server: Obj };
     expect(cfg.server.http_listen_port).toBe(3100);
     expect(base.outputs["mon-loki"].internalUrl).toBe("tcp://loki:3100");
@@ -462,7 +463,7 @@ describe("Loki and Alloy", () => {
   });
 
   it("Alloy ships to Loki from the stack's containers, and starts after Loki", () => {
-    expect(uploadedFiles(base, "alloy")).toEqual(["/etc/alloy/config.alloy"]);
+    expect(uploadedFiles(base, "alloy")).toStrictEqual(["/etc/alloy/config.alloy"]);
     const text = upload(base, "alloy", "/etc/alloy/config.alloy").content;
     expect(text).toContain('url = "http://loki:3100/loki/api/v1/push"');
     expect(text).toContain('host = "unix:///var/run/docker.sock"');
@@ -497,12 +498,12 @@ describe("Grafana", () => {
   });
 
   it("provisions the container dashboard from the dashboards folder, and the Backups one only with backups", () => {
-    expect(uploadedFiles(base, "grafana")).toEqual([
+    expect(uploadedFiles(base, "grafana")).toStrictEqual([
       "/etc/grafana/provisioning/datasources/homelab.yaml",
       "/etc/grafana/provisioning/dashboards/homelab.yaml",
       "/etc/grafana/dashboards/container-health.json",
     ]);
-    expect(uploadedFiles(full, "grafana")).toEqual([
+    expect(uploadedFiles(full, "grafana")).toStrictEqual([
       "/etc/grafana/provisioning/datasources/homelab.yaml",
       "/etc/grafana/provisioning/dashboards/homelab.yaml",
       "/etc/grafana/dashboards/container-health.json",
