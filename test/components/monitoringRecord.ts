@@ -1,25 +1,16 @@
 /**
  * The Monitoring component built on its own under the mock runtime: the
  * resources it registers (recordProgram) and the outputs each component
- * registers, which the engine keeps in state but recordProgram does not see.
+ * registers (support.ts's recordByUrn).
  */
 import * as docker from "@pulumi/docker";
 import { Monitoring, type MonitoringArgs } from "../../components/monitoring";
 import { platformService, type Service } from "../../infra/model";
-import { recordProgram, SECRET_SIG, type RecordedResource } from "../../infra/plan/evaluate";
+import { SECRET_SIG, type RecordedResource } from "../../infra/plan/evaluate";
 import { named } from "../support/stacks";
+import { recordByUrn } from "./support";
 
 type Obj = Record<string, unknown>;
-
-interface OutputsRequest {
-  getUrn(): string;
-  getOutputs(): { toJavaScript(): Obj } | undefined;
-}
-interface OutputsMonitor {
-  registerResourceOutputs(req: OutputsRequest, cb: (err: unknown, res?: unknown) => void): void;
-}
-/* eslint-disable-next-line @typescript-eslint/no-require-imports */
-const settings = require("@pulumi/pulumi/runtime/settings") as { getMonitor(): OutputsMonitor };
 
 /** A scrape target on Prometheus's host and network, with one alert of its own. */
 export const APP: Service = platformService({
@@ -52,21 +43,12 @@ export interface Recording {
 }
 
 export async function recordMonitoring(args: Partial<MonitoringArgs> = {}): Promise<Recording> {
-  const outputs: Record<string, Obj> = {};
-  const { resources, result } = await recordProgram(
-    () => {
-      const monitor = settings.getMonitor();
-      const original = monitor.registerResourceOutputs.bind(monitor);
-      monitor.registerResourceOutputs = (req, cb) => {
-        outputs[req.getUrn().split("::").pop() as string] = req.getOutputs()?.toJavaScript() ?? {};
-        original(req, cb);
-      };
-      const provider = new docker.Provider("local-docker", {});
-      return new Monitoring("mon", { ...BASE_ARGS, provider, ...args });
-    },
-    { stack: "unit" },
-  );
-  return { resources, monitoring: result, outputs };
+  const { resources, result, outputs: byUrn } = await recordByUrn(() => {
+    const provider = new docker.Provider("local-docker", {});
+    return new Monitoring("mon", { ...BASE_ARGS, provider, ...args });
+  });
+  const outputs = Object.fromEntries([...byUrn].map(([urn, o]) => [urn.split("::").pop() as string, o]));
+  return { resources: [...resources], monitoring: result, outputs };
 }
 
 export const CONTAINER = "docker:index/container:Container";
