@@ -120,6 +120,12 @@ describe("cross-field checks", () => {
     ]);
   });
 
+  it("reports a plain-text secret of the wrong type once, as a plain-text secret", () => {
+    expect(problems("prod", [[["homelab:services", "postgres", "secretEnvironment", "POSTGRES_PASSWORD"], 1234]])).toEqual([
+      "Pulumi.prod.yaml: homelab:services.postgres.secretEnvironment.POSTGRES_PASSWORD: must be a secret, not plain text: pulumi config set --secret --path 'homelab:services.postgres.secretEnvironment.POSTGRES_PASSWORD' <value>",
+    ]);
+  });
+
   it("does not let a secret's value into any message", () => {
     const p = problems("prod", [[["homelab:services", "postgres", "secretEnvironment", "POSTGRES_PASSWORD"], "hunter2"]]);
     expect(p.join("\n")).not.toContain("hunter2");
@@ -341,6 +347,11 @@ describe("a normalized service", () => {
     expect(svc(m, "postgres").metrics).toEqual({ port: 5432, path: "/pg" });
     expect(svc(m, "cache").metrics).toBeUndefined();
     expect(svc(m, "worker").metrics).toBeUndefined();
+    expect(svc(load("dev", stackText("dev")), "postgres").metrics).toBeUndefined();
+  });
+
+  it("lets a service without a port switch metrics off", () => {
+    expect(svc(loaded("dev", [[["homelab:services", "worker", "metrics"], false]]), "worker").metrics).toBeUndefined();
   });
 
   it("refuses metrics on a service without a port", () => {
@@ -378,6 +389,25 @@ describe("files in a container", () => {
         [["homelab:services", "worker", "files"], { a: { path: "/etc/x", content: "1" }, b: { path: "/etc/x", content: "2" } }],
       ]),
     ).toEqual(['Pulumi.dev.yaml: homelab:services.worker.files.b.path: "/etc/x" is already written by files.a']);
+  });
+
+  it("pads a secret file's mode and defaults it to owner-only", () => {
+    const m = loaded("dev", [
+      [["homelab:services", "worker", "secretFiles"], { env: { path: "/run/env", mode: "400", values: { A: { secure: "v1:abc" } } }, other: { path: "/run/other", values: { B: { secure: "v1:def" } } } }],
+    ]);
+    expect(svc(m, "worker").secretFiles.map((f) => [f.name, f.mode])).toEqual([
+      ["env", "0400"],
+      ["other", "0600"],
+    ]);
+  });
+
+  it("refuses a secret file written where a plain file already is", () => {
+    expect(
+      problems("dev", [
+        [["homelab:services", "worker", "files"], { a: { path: "/etc/x", content: "1" } }],
+        [["homelab:services", "worker", "secretFiles"], { env: { path: "/etc/x", values: { A: { secure: "v1:abc" } } } }],
+      ]),
+    ).toEqual(['Pulumi.dev.yaml: homelab:services.worker.secretFiles.env.path: "/etc/x" is already written by files.a']);
   });
 
   it("refuses a secret file value that spans lines or holds a quote", () => {
