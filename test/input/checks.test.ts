@@ -8,7 +8,7 @@ import { hasUrlCredentials, isSecretName, looksSecret } from "../../infra/checks
 import { isPulumiCiphertext } from "../../infra/input/secureValues";
 
 describe("secret names", () => {
-  it.each(["SECRET_KEY", "JWT_SECRET_KEY", "DB_PASS", "password", "GITHUB_PAT", "AWS_SECRET_ACCESS_KEY_ID", "API_TOKEN", "dbPassword", "smtp-password", "Stripe_Api_Key"])(
+  it.each(["SECRET_KEY", "JWT_SECRET_KEY", "DB_PASS", "password", "GITHUB_PAT", "AWS_SECRET_ACCESS_KEY_ID", "SECRET_ACCESS_KEY_ID", "stripe.api--key", "API_TOKEN", "dbPassword", "smtp-password", "Stripe_Api_Key"])(
     "%s is a secret by its name",
     (name) => expect(isSecretName(name)).toBe(true),
   );
