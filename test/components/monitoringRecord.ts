@@ -6,9 +6,11 @@
 import * as docker from "@pulumi/docker";
 import { Monitoring, type MonitoringArgs } from "../../components/monitoring";
 import { platformService, type Service } from "../../infra/model";
-import { SECRET_SIG, type RecordedResource } from "../../infra/plan/evaluate";
+import type { RecordedResource } from "../../infra/plan/evaluate";
 import { named } from "../support/stacks";
-import { recordByUrn } from "./support";
+import { isSecret, recordByUrn } from "./support";
+
+export { isSecret };
 
 type Obj = Record<string, unknown>;
 
@@ -58,7 +60,6 @@ export function container(rec: Recording, role: string): Obj {
   return named(rec.resources, `mon-${role}-container`).inputs as Obj;
 }
 
-export const isSecret = (v: unknown): boolean => typeof v === "object" && v !== null && SECRET_SIG in v;
 /** The value inside a secret marker, or the value itself. */
 export const reveal = (v: unknown): unknown => (isSecret(v) ? (v as Obj).value : v);
 

@@ -94,6 +94,9 @@ export async function failure(program: () => unknown): Promise<string> {
   return result;
 }
 
+/** Whether a wire-form input value carries the engine's secret marker. */
+export const isSecret = (v: unknown): boolean => typeof v === "object" && v !== null && SECRET_SIG in v;
+
 /** The engine's wire form of a secret holding `value`. */
 export const secret = (value: unknown): Record<string, unknown> => ({ [SECRET_SIG]: "1b47061264138c4ac30d75fd1eb44270", value });
 

@@ -8,8 +8,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { PREVIEW_MOCKS, recordProgram, SECRET_SIG, type RecordedResource } from "../../infra/plan/evaluate";
 import type { SwarmServiceSpec } from "../../infra/swarm/model";
 import { named } from "../support/stacks";
+import { isSecret } from "./support";
 
-export { named };
+export { isSecret, named };
 
 export type Obj = Record<string, unknown>;
 
@@ -44,7 +45,6 @@ export function secretValue(v: unknown): unknown {
   return (v as Obj).value;
 }
 
-export const isSecret = (v: unknown): boolean => typeof v === "object" && v !== null && SECRET_SIG in v;
 
 /** A Swarm spec with nothing set: one replica, no placement, the usual rollout. */
 export function plainSpec(over: Partial<SwarmServiceSpec> = {}): SwarmServiceSpec {
