@@ -31,6 +31,7 @@ export const groups = {
     bundle: "test/mutation/bundles/input.ts",
     tests: [
       "test/infra/validate.test.ts",
+      "test/infra/crossChecks.test.ts",
       "test/infra/parse.test.ts",
       "test/input/checks.test.ts",
       "test/input/stackErrors.test.ts",

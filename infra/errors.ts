@@ -26,6 +26,12 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out;
 }
 
+/** `(declared: a, b)` after an unknown name, or `(none declared)`: an empty list must not read `(declared: )`. */
+export function declaredNames(names: Iterable<string>): string {
+  const list = [...names];
+  return list.length === 0 ? "(none declared)" : `(declared: ${list.join(", ")})`;
+}
+
 /** Longest message and key path printed: a 1 MB value must not make a 1 MB line. */
 export const MAX_MESSAGE = 400;
 export const MAX_PATH = 160;

@@ -4,7 +4,7 @@
  * files, so tests and the plan command call it directly.
  */
 import { configSchema, SECRET_PATHS, type RawConfig, type RawService } from "./config";
-import { ConfigError, formatPath, NAMESPACE, type ConfigProblem } from "./errors";
+import { ConfigError, declaredNames, formatPath, NAMESPACE, type ConfigProblem } from "./errors";
 import { DEFAULT_FILE_MODE, DEFAULT_SECRET_FILE_MODE, type ConfigFile, type HomelabModel, type Healthcheck, type HostSpec, type NetworkSpec, type SecretFile, type Service } from "./model";
 import { isIp, parseMemory, parsePortString, splitCommand, volumeFrom, parseVolumeString, type VolumeMount } from "./parse";
 import { defaultProfileFor, PROFILES, type Features, type Profile } from "../stacks/profiles";
@@ -207,7 +207,7 @@ function normalizeService(key: string, svc: RawService, ctx: ServiceDefaults): S
   const cls = svc.resourceClass === undefined ? undefined : ctx.resourceClasses.get(svc.resourceClass);
   if (svc.resourceClass !== undefined && cls === undefined) {
     const declared = [...ctx.resourceClasses.keys()];
-    problem(at("resourceClass"), `unknown resource class "${svc.resourceClass}" (declared: ${declared.length > 0 ? declared.join(", ") : "none"})`);
+    problem(at("resourceClass"), `unknown resource class "${svc.resourceClass}" ${declaredNames(declared)}`);
   }
   let memoryMb: number | undefined = cls?.memoryMb;
   if (svc.memory !== undefined) {

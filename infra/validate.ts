@@ -3,7 +3,7 @@
  * both want, dependencies that cannot start. Each returns problems rather
  * than throwing, so a user sees all of them in one run.
  */
-import { formatPath, type ConfigProblem } from "./errors";
+import { declaredNames, formatPath, type ConfigProblem } from "./errors";
 import { aliasRouteKey, platformContainerNames, type HomelabModel, type Service } from "./model";
 import { MONITORING_VOLUMES } from "./monitoring/layout";
 import { checkAlerting, checkCustomAlerts } from "./alerting/validate";
@@ -33,6 +33,7 @@ const ANY = new Set(["0.0.0.0", "::", "*"]);
 
 export const checkHostPorts: Check = (m) => {
   const problems: ConfigProblem[] = [];
+  // Stryker disable next-line ArrayDeclaration: a string element has no host, so no binding ever matches it
   const taken: { host: string; ip: string; port: number; protocol: string; owner: string }[] = [];
   for (const s of m.services) {
     s.ports.forEach((p, i) => {
@@ -54,9 +55,9 @@ export const checkReferences: Check = (m) => {
   const networks = new Set(m.networks.map((n) => n.name));
   const services = new Map(m.services.map((s) => [s.key, s]));
   for (const s of m.services) {
-    if (!hosts.has(s.host)) problems.push({ file: m.file, path: svcPath(s, "host"), message: `unknown host "${s.host}" (declared: ${[...hosts].join(", ")})` });
+    if (!hosts.has(s.host)) problems.push({ file: m.file, path: svcPath(s, "host"), message: `unknown host "${s.host}" ${declaredNames(hosts)}` });
     s.networks.forEach((n, i) => {
-      if (!networks.has(n)) problems.push({ file: m.file, path: svcPath(s, "networks", i), message: `unknown network "${n}" (declared: ${[...networks].join(", ")})` });
+      if (!networks.has(n)) problems.push({ file: m.file, path: svcPath(s, "networks", i), message: `unknown network "${n}" ${declaredNames(networks)}` });
     });
     s.dependsOn.forEach((d, i) => {
       const target = services.get(d);
@@ -71,20 +72,22 @@ export const checkReferences: Check = (m) => {
 };
 
 export const checkDependencyCycles: Check = (m) => {
-  const known = new Set(m.services.map((s) => s.key));
-  const deps = new Map(m.services.map((s) => [s.key, s.dependsOn.filter((d) => known.has(d))]));
+  const deps = new Map(m.services.map((s) => [s.key, s.dependsOn]));
   const state = new Map<string, "visiting" | "done">();
   const cycles: string[][] = [];
   const visit = (key: string, trail: string[]): void => {
-    if (state.get(key) === "done") return;
+    const next = deps.get(key);
+    // An unknown target is checkReferences' problem, and can close no cycle.
+    if (next === undefined || state.get(key) === "done") return;
     if (state.get(key) === "visiting") {
       cycles.push([...trail.slice(trail.indexOf(key)), key]);
       return;
     }
     state.set(key, "visiting");
-    for (const d of deps.get(key) ?? []) visit(d, [...trail, key]);
+    for (const d of next) visit(d, [...trail, key]);
     state.set(key, "done");
   };
+  // Stryker disable next-line ArrayDeclaration: a cycle is cut from the trail at its first key, so a longer start drops out
   for (const s of m.services) visit(s.key, []);
   return cycles.map((c) => ({ file: m.file, path: formatPath(["services", c[0], "dependsOn"]), message: `dependency cycle: ${c.join(" -> ")}` }));
 };
@@ -139,7 +142,8 @@ export const checkIngress: Check = (m) => {
     else seen.set(r.hostname, r.path);
   }
   // An alias's route is named <service>-<hostname with dashes>; it must not take another route's name.
-  const routeKeys = new Set([...routed.map((s) => s.key), "grafana", "jaeger", "prometheus"]);
+  // (The monitoring routes, grafana, jaeger and prometheus, hold no dash, so no alias can take theirs.)
+  const routeKeys = new Set(routed.map((s) => s.key));
   for (const s of routed) {
     s.ingress!.aliases.forEach((a, i) => {
       const key = aliasRouteKey(s.key, a);
@@ -172,12 +176,11 @@ export const checkGithub: Check = (m) => {
 export const checkImages: Check = (m) => {
   const problems: ConfigProblem[] = [];
   const requireDigest = m.release.requireDigest ?? m.profile.requireDigest;
-  if (m.release.immutableTag !== undefined) {
-    try {
-      new RegExp(m.release.immutableTag);
-    } catch {
-      problems.push({ file: m.file, path: "homelab:release.immutableTag", message: "is not a valid regular expression" });
-    }
+  try {
+    // Stryker disable next-line StringLiteral: any valid pattern stands in for none
+    new RegExp(m.release.immutableTag ?? "");
+  } catch {
+    problems.push({ file: m.file, path: "homelab:release.immutableTag", message: "is not a valid regular expression" });
   }
   for (const s of m.services) {
     if (requireDigest && !/@sha256:[0-9a-f]{64}$/.test(s.image)) {
@@ -197,9 +200,11 @@ export const checkMonitoring: Check = (m) => {
   const problems: ConfigProblem[] = [];
   const at = (...rest: PropertyKey[]): string => formatPath(["monitoring", ...rest]);
   const hosts = m.hosts.map((h) => h.name);
+  // With no host declared the loader has said so; every check below is relative to one.
+  if (hosts.length === 0) return [];
   const host = m.monitoring.host ?? hosts[0];
   if (m.monitoring.host !== undefined && !hosts.includes(m.monitoring.host)) {
-    problems.push({ file: m.file, path: at("host"), message: `unknown host "${m.monitoring.host}" (declared: ${hosts.join(", ")})` });
+    problems.push({ file: m.file, path: at("host"), message: `unknown host "${m.monitoring.host}" ${declaredNames(hosts)}` });
     // Everything below is relative to that host; one problem is enough.
     return problems;
   }
@@ -222,6 +227,7 @@ export const checkMonitoring: Check = (m) => {
     }
     if (s.host !== host) continue;
     s.volumes.forEach((v, i) => {
+      // (Only a named volume can take the name: a bind source is an absolute path, as parse.ts requires.)
       if (v.type === "volume" && (Object.values(MONITORING_VOLUMES) as string[]).includes(v.source)) {
         problems.push({ file: m.file, path: svcPath(s, "volumes", i), message: `volume "${v.source}" belongs to the monitoring stack on host "${host}"; choose another name` });
       }
@@ -238,6 +244,12 @@ export const checkMonitoring: Check = (m) => {
 /** Monitoring UIs the tunnel may route, by the route key buildMonitoring gives them. */
 const MONITORING_ROUTE_KEYS = { grafana: "grafanaHostname", jaeger: "jaegerHostname", prometheus: "prometheusHostname" } as const;
 
+/** Route names the monitoring UIs take in this stack, with the key that routes each. */
+function monitoringRoutes(m: HomelabModel): Map<string, string> {
+  if (!m.features.monitoring) return new Map();
+  return new Map(Object.entries(MONITORING_ROUTE_KEYS).filter(([, k]) => m.monitoring[k] !== undefined));
+}
+
 /**
  * The tunnel connector can reach what it routes: it runs on one host, on the
  * default network, and finds containers by name there. Route names are unique.
@@ -246,12 +258,14 @@ export const checkTunnel: Check = (m) => {
   if (!m.features.tunnel) return [];
   const problems: ConfigProblem[] = [];
   const hosts = m.hosts.map((h) => h.name);
+  if (hosts.length === 0) return [];
   const host = m.cloudflare?.host ?? hosts[0];
   if (m.cloudflare?.host !== undefined && !hosts.includes(m.cloudflare.host)) {
-    problems.push({ file: m.file, path: "homelab:cloudflare.host", message: `unknown host "${m.cloudflare.host}" (declared: ${hosts.join(", ")})` });
+    problems.push({ file: m.file, path: "homelab:cloudflare.host", message: `unknown host "${m.cloudflare.host}" ${declaredNames(hosts)}` });
     // Everything below is relative to that host; one problem is enough.
     return problems;
   }
+  const uiRoutes = monitoringRoutes(m);
   for (const s of m.services) {
     if (!s.ingress) continue;
     if (s.host !== host) {
@@ -267,8 +281,8 @@ export const checkTunnel: Check = (m) => {
         message: `the tunnel connector is on network "${m.defaultNetwork}" only: add it to this service's networks so cloudflared can reach "${s.containerName}"`,
       });
     }
-    const ui = MONITORING_ROUTE_KEYS[s.key as keyof typeof MONITORING_ROUTE_KEYS];
-    if (ui !== undefined && m.features.monitoring && m.monitoring[ui] !== undefined) {
+    const ui = uiRoutes.get(s.key);
+    if (ui !== undefined) {
       problems.push({ file: m.file, path: svcPath(s, "ingress"), message: `the monitoring UI routed by homelab:monitoring.${ui} already uses the route name "${s.key}"; rename the service` });
     }
   }
@@ -292,10 +306,11 @@ export const checkHostCapacity: Check = (m) => {
   for (const s of m.services) {
     const host = m.hosts.find((h) => h.name === s.host);
     if (!host) continue;
-    if (host.cpus !== undefined && s.cpus !== undefined && s.cpus > host.cpus) {
+    // A limit the service or the host leaves out never exceeds anything.
+    if ((s.cpus ?? 0) > (host.cpus ?? Infinity)) {
       problems.push({ file: m.file, path: svcPath(s, "cpus"), message: `cpus ${s.cpus} is more than host "${host.name}" has (hosts.${host.name}.cpus: ${host.cpus}); Docker refuses to create the container` });
     }
-    if (host.memoryMb !== undefined && s.memoryMb !== undefined && s.memoryMb > host.memoryMb) {
+    if ((s.memoryMb ?? 0) > (host.memoryMb ?? Infinity)) {
       problems.push({ file: m.file, path: svcPath(s, "memory"), message: `memory ${s.memoryMb} MiB is more than host "${host.name}" has (${host.memoryMb} MiB)` });
     }
   }

@@ -2,7 +2,7 @@
  * Alerting checks that span keys: custom alerts parse as PromQL, every
  * route names a declared receiver, every routed service exists.
  */
-import { formatPath, type ConfigProblem } from "../errors";
+import { declaredNames, formatPath, type ConfigProblem } from "../errors";
 import type { HomelabModel } from "../model";
 import { promqlSyntaxError } from "./promql";
 import { RESERVED_RECEIVERS } from "./alertmanager";
@@ -38,7 +38,7 @@ export function checkAlerting(m: HomelabModel): ConfigProblem[] {
     if (Object.values(r).every((v) => v === undefined)) problem(["receivers", name], "declare at least one of email, ntfy, discord, slack, telegram, pushover or webhook");
   }
   const known = (path: PropertyKey[], name: string): void => {
-    if (!declared.includes(name)) problem(path, `unknown receiver "${name}" (declared: ${declared.length > 0 ? declared.join(", ") : "none"})`);
+    if (!declared.includes(name)) problem(path, `unknown receiver "${name}" ${declaredNames(declared)}`);
   };
   const route = a.route ?? {};
   if (route.receiver !== undefined) known(["route", "receiver"], route.receiver);

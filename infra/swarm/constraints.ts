@@ -4,6 +4,7 @@
  * can run before the Swarm does. Syntax and attributes as Docker documents
  * them (docs.docker.com/reference/cli/docker/service/create/#constraint).
  */
+import { declaredNames } from "../errors";
 import type { SwarmNode } from "./model";
 
 export interface Constraint {
@@ -54,7 +55,7 @@ export function unknownNameProblem(nodes: readonly SwarmNode[], c: Constraint): 
   if (UNKNOWABLE.has(c.attribute)) return undefined;
   if (c.attribute === "node.role") return c.value === "manager" || c.value === "worker" ? undefined : `node.role is manager or worker, not "${c.value}"`;
   if (c.attribute === "node.hostname") {
-    return nodes.some((n) => n.hostname === c.value) ? undefined : `no declared node has hostname "${c.value}" (declared: ${nodes.map((n) => n.hostname).join(", ")})`;
+    return nodes.some((n) => n.hostname === c.value) ? undefined : `no declared node has hostname "${c.value}" ${declaredNames(nodes.map((n) => n.hostname))}`;
   }
   const label = c.attribute.slice("node.labels.".length);
   const having = nodes.filter((n) => n.labels[label] !== undefined);

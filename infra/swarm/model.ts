@@ -4,7 +4,7 @@
  * their defaults applied. Pure; built by load.ts for `homelab:engine: swarm`.
  */
 import type { RawConfig } from "../config";
-import { formatPath, type ConfigProblem } from "../errors";
+import { declaredNames, formatPath, type ConfigProblem } from "../errors";
 import type { Service } from "../model";
 import type { RawRollout } from "./schema";
 import { eligibleNodes, validConstraints } from "./constraints";
@@ -103,7 +103,7 @@ export function swarmSpecFrom(file: string, cfg: RawConfig, parsed: readonly Ser
   const nodes: SwarmNode[] = hosts.map(([host, h]) => ({ host, hostname: h.hostname ?? host, role: h.role ?? "worker", labels: h.labels ?? {}, gpus: h.gpus }));
   const manager = cfg.swarm?.manager ?? nodes.find((n) => n.role === "manager")?.host ?? nodes[0]?.host ?? "local";
   if (cfg.hosts !== undefined && !cfg.hosts[manager]) {
-    problems.push({ file, path: formatPath(["swarm", "manager"]), message: `unknown host "${manager}" (declared: ${nodes.map((n) => n.host).join(", ")})` });
+    problems.push({ file, path: formatPath(["swarm", "manager"]), message: `unknown host "${manager}" ${declaredNames(nodes.map((n) => n.host))}` });
   }
   // The manager the program talks to is a manager whatever the config says; an explicit worker is a contradiction.
   const managerNodes = nodes.map((n) => (n.host === manager && cfg.hosts?.[manager]?.role === undefined ? { ...n, role: "manager" as const } : n));

@@ -4,7 +4,7 @@
  * overlay network spans the nodes), plus what Swarm service discovery needs.
  */
 import { checkAlerting, checkCustomAlerts } from "../alerting/validate";
-import { formatPath, type ConfigProblem } from "../errors";
+import { declaredNames, formatPath, type ConfigProblem } from "../errors";
 import type { HomelabModel, Service } from "../model";
 import { MONITORING_VOLUMES } from "../monitoring/layout";
 import type { SwarmSpec } from "./model";
@@ -24,7 +24,7 @@ function hostProblems(m: HomelabModel, swarm: SwarmSpec): ConfigProblem[] {
   // The manager the program talks to is checked as such (declared, not a worker) by swarmSpecFrom.
   if (host === swarm.manager) return [];
   const node = swarm.nodes.find((n) => n.host === host);
-  if (node === undefined) return [{ file: m.file, path: at("host"), message: `unknown host "${host}" (declared: ${swarm.nodes.map((n) => n.host).join(", ")})` }];
+  if (node === undefined) return [{ file: m.file, path: at("host"), message: `unknown host "${host}" ${declaredNames(swarm.nodes.map((n) => n.host))}` }];
   if (node.role !== "manager") {
     return [{
       file: m.file,

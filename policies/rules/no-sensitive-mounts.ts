@@ -22,10 +22,22 @@ export const ALLOWED_HOST_AGENTS = ["nickfedor/watchtower", "gcr.io/cadvisor/cad
 const API_PROXIES = ["lscr.io/linuxserver/socket-proxy", "tecnativa/docker-socket-proxy"];
 const WRITE_SWITCHES = ["POST", "ALLOW_START", "ALLOW_STOP", "ALLOW_RESTARTS"];
 
+/**
+ * Whether a switch's value opens it. Both proxies test `{ env(POST) -m bool }`
+ * in their haproxy.cfg; HAProxy casts the string to an integer from its
+ * leading digits (haproxy src/sample.c: the STR to BOOL cast is c_str2int,
+ * read_int64), so any non-zero number opens it: `1`, `10`, `2x`. HAProxy reads
+ * `true` as 0, but whoever writes it means open, so it counts too.
+ */
+const opens = (value: string): boolean => /^[+-]?0*[1-9]/.test(value) || value.toLowerCase() === "true";
+
 function writeSwitches(props: Props): string[] {
-    // Stryker disable next-line ArrayDeclaration: equivalent: a seeded "Stryker was here" starts with no write switch's name
+    // Stryker disable next-line ArrayDeclaration: equivalent: a seeded "Stryker was here" holds no "="
     const envs = Array.isArray(props["envs"]) ? props["envs"].filter((e): e is string => typeof e === "string") : [];
-    return envs.filter((e) => WRITE_SWITCHES.some((k) => e.startsWith(`${k}=`)) && /^[A-Z_]+=(1|true)$/i.test(e));
+    return envs.filter((e) => {
+        const eq = e.indexOf("=");
+        return WRITE_SWITCHES.includes(e.slice(0, eq)) && opens(e.slice(eq + 1));
+    });
 }
 
 export interface NoSensitiveMountsConfig {
@@ -33,7 +45,9 @@ export interface NoSensitiveMountsConfig {
     extraSensitivePaths: string[];
 }
 
-const under = (p: string, base: string) => p === base || (base !== "/" && p.startsWith(`${base}/`));
+// Paths come normalized (no trailing or doubled slash), so "/" is under only itself.
+const under = (p: string, base: string) => p === base || p.startsWith(`${base}/`);
+const normalized = (p: string) => path.posix.normalize(p).replace(/(.)\/$/, "$1");
 
 /** Bind sources of a container, with whether each is read-only; named volumes and unknowns are left out. */
 function binds(props: Props): { source: string; readOnly: boolean }[] {
@@ -65,12 +79,12 @@ export const noSensitiveMounts = stackRule<NoSensitiveMountsConfig>({
     },
     defaults: { allowedImages: ALLOWED_HOST_AGENTS, extraSensitivePaths: [] },
     check: (resources, config, report) => {
-        const sensitive = [...SENSITIVE_PATHS, ...config.extraSensitivePaths];
+        const sensitive = [...SENSITIVE_PATHS, ...config.extraSensitivePaths.map(normalized)];
         for (const c of resources.filter((r) => r.type === TYPES.container)) {
             const image = resolveContainerImage(c);
             const allowed = image !== undefined && config.allowedImages.some((e) => imageMatches(image, e));
             for (const { source, readOnly } of binds(c.props)) {
-                const p = path.posix.normalize(source).replace(/(.)\/$/, "$1");
+                const p = normalized(source);
                 // Mounting a parent (e.g. /var) exposes the sensitive child as well.
                 const hit = [...DOCKER_SOCKETS, ...sensitive].find((s) => under(p, s) || under(s, p));
                 if (!hit) continue;

@@ -175,6 +175,11 @@ describe("hosts, networks and resource classes", () => {
     expect(svc(m, "sentinel").ports).toEqual([{ hostIp: "192.168.1.5", published: 8001, target: 8000, protocol: "tcp" }]);
   });
 
+  it("gives a host no ssh options unless it lists some", () => {
+    expect(load("dev", stackText("dev")).hosts[0].sshOpts).toStrictEqual([]);
+    expect(loaded("dev", [[["homelab:hosts", "laptop", "sshOpts"], ["-i", "/keys/ci"]]]).hosts[0].sshOpts).toStrictEqual(["-i", "/keys/ci"]);
+  });
+
   it("reads a host's memory and refuses a bad one at the host", () => {
     expect(loaded("dev", [[["homelab:hosts", "laptop", "memory"], "2g"]]).hosts[0].memoryMb).toBe(2048);
     expect(problems("dev", [[["homelab:hosts", "laptop", "memory"], "lots"]])).toEqual([
@@ -185,11 +190,11 @@ describe("hosts, networks and resource classes", () => {
   it("asks for at least one host and one network", () => {
     const noHosts = problems("dev", [[["homelab:hosts"], {}]]);
     expect(noHosts[0]).toBe("Pulumi.dev.yaml: homelab:hosts: declare at least one host");
-    expect(noHosts[1]).toMatch(/^Pulumi\.dev\.yaml: homelab:services\.commander\.host: unknown host "local" /);
+    expect(noHosts[1]).toBe('Pulumi.dev.yaml: homelab:services.commander.host: unknown host "local" (none declared)');
     const noNetworks = problems("dev", [[["homelab:networks"], {}]]);
     expect(noNetworks[0]).toBe("Pulumi.dev.yaml: homelab:networks: declare at least one network");
     // sentinel names no network, so it falls back to the default network's name.
-    expect(noNetworks).toContainEqual(expect.stringMatching(/^Pulumi\.dev\.yaml: homelab:services\.sentinel\.networks\[0\]: unknown network "homelab-net" /));
+    expect(noNetworks).toContainEqual('Pulumi.dev.yaml: homelab:services.sentinel.networks[0]: unknown network "homelab-net" (none declared)');
   });
 
   it("leaves a network external unless it says internal", () => {
@@ -243,7 +248,7 @@ describe("hosts, networks and resource classes", () => {
       ]),
     ).toEqual(['Pulumi.dev.yaml: homelab:services.worker.resourceClass: unknown resource class "huge" (declared: small, large)']);
     expect(problems("dev", [[["homelab:services", "worker", "resourceClass"], "huge"]])).toEqual([
-      'Pulumi.dev.yaml: homelab:services.worker.resourceClass: unknown resource class "huge" (declared: none)',
+      'Pulumi.dev.yaml: homelab:services.worker.resourceClass: unknown resource class "huge" (none declared)',
     ]);
   });
 });
@@ -333,7 +338,8 @@ describe("a normalized service", () => {
   it("lists the ports a service listens on once each", () => {
     const m = loaded("dev", [[["homelab:services", "sentinel", "expose"], [9100, 8000]]]);
     expect(svc(m, "sentinel").listens).toEqual([8000, 9100]);
-    expect(svc(m, "worker").listens).toEqual([]);
+    // toStrictEqual: toEqual would take [undefined] for [].
+    expect(svc(m, "worker").listens).toStrictEqual([]);
   });
 
   it("scrapes metrics on the service's port at /metrics unless told otherwise", () => {
@@ -426,6 +432,13 @@ describe("secret leaves", () => {
     expect(secretLeafPaths({ services: { api: { secretEnvironment: { TOKEN: "x" } }, web: { secretEnvironment: "oops" } } })).toEqual([
       "homelab:services.api.secretEnvironment.TOKEN",
     ]);
+  });
+
+  it("walks no further through null or a list where a map belongs", () => {
+    expect(secretLeafPaths({ services: null })).toEqual([]);
+    expect(secretLeafPaths({ services: { api: null, web: { secretEnvironment: null } } })).toEqual([]);
+    expect(secretLeafPaths({ services: [{ secretEnvironment: { TOKEN: "x" } }] })).toEqual([]);
+    expect(secretLeafPaths({ services: { api: { secretEnvironment: ["x"] } } })).toEqual([]);
   });
 
   it("skips the plain-text check when the stack file could not be read", () => {

@@ -5,6 +5,7 @@
  * testMatch (`*.test.ts`) never picks it up outside a mutation run.
  */
 describe("test/infra/validate.test.ts", () => void require("../../infra/validate.test"));
+describe("test/infra/crossChecks.test.ts", () => void require("../../infra/crossChecks.test"));
 describe("test/infra/parse.test.ts", () => void require("../../infra/parse.test"));
 describe("test/input/checks.test.ts", () => void require("../../input/checks.test"));
 describe("test/input/stackErrors.test.ts", () => void require("../../input/stackErrors.test"));

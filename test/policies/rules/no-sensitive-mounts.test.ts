@@ -37,6 +37,9 @@ describe("no-sensitive-mounts", () => {
         expect(run("nickfedor/watchtower:1.21.0", vol("/var/run/docker.sock"))).toEqual(
             only("c mounts /var/run/docker.sock (the Docker socket) writable; allow-listed images must mount it read-only."),
         );
+        expect(run("nickfedor/watchtower:1.21.0", { mounts: [{ type: "bind", source: "/var/run/docker.sock", target: "/var/run/docker.sock", readOnly: false }] })).toEqual(
+            only("c mounts /var/run/docker.sock (the Docker socket) writable; allow-listed images must mount it read-only."),
+        );
     });
     test("an allow-listed Docker API proxy may not open write endpoints to its network", () => {
         const proxy = "lscr.io/linuxserver/socket-proxy:3.4.3-r0-ls92";
@@ -53,6 +56,19 @@ describe("no-sensitive-mounts", () => {
         expect(run(proxy, { ...socket, envs: ["TASKS=1", null] })).toEqual([]);
         // The same variables mean nothing to another allow-listed agent.
         expect(run("nickfedor/watchtower:1.21.0", { ...socket, envs: ["POST=1"] })).toEqual([]);
+    });
+    test("a switch is open at any value HAProxy reads as a non-zero number, and at true", () => {
+        const proxy = "lscr.io/linuxserver/socket-proxy:3.4.3-r0-ls92";
+        const socket = vol("/var/run/docker.sock", true);
+        for (const v of ["1", "10", "+2", "-1", "007", "3x", "true", "TRUE"]) {
+            expect(run(proxy, { ...socket, envs: [`POST=${v}`] })).toEqual(
+                only(`c serves the Docker API with POST=${v}: write access for its whole network; keep POST and ALLOW_* at 0.`),
+            );
+        }
+        // HAProxy reads the leading digits after an optional sign: none, or only zeros, is 0.
+        for (const v of ["0", "00", "", "false", "no", "x1", " 1"]) expect(run(proxy, { ...socket, envs: [`POST=${v}`] })).toEqual([]);
+        // Only the exact names are switches.
+        expect(run(proxy, { ...socket, envs: ["POSTGRES=1", "XPOST=1", "POST", "ALLOW_STARTUP=1"] })).toEqual([]);
     });
     test("image resolved from a known container image string too", () => {
         const out = runStack(noSensitiveMounts, [{ type: T.container, name: "c", props: { ...compliantContainer(), image: "grafana/alloy:v1.5.0", ...vol("/var/run/docker.sock", true) } }]);
@@ -73,6 +89,10 @@ describe("no-sensitive-mounts", () => {
         );
         expect(run("nginx:1.27", vol("/srv/secrets"), { extraSensitivePaths: ["/srv/secrets"] })).toEqual(
             only("c mounts /srv/secrets (sensitive host path /srv/secrets) but image nginx is not allow-listed."),
+        );
+        // A configured path is compared as written by a user: trailing or doubled slashes do not matter.
+        expect(run("nginx:1.27", vol("/srv/secrets/app"), { extraSensitivePaths: ["/srv//secrets/"] })).toEqual(
+            only("c mounts /srv/secrets/app (sensitive host path /srv/secrets) but image nginx is not allow-listed."),
         );
     });
 });

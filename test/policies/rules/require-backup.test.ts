@@ -66,6 +66,11 @@ describe("require-backup", () => {
         expect(run([volume(""), r]).map((o) => o.message)).toEqual(["volume  is retained but not backed up: no backup runner on its host mounts it, and the stack file does not skip it."]);
     });
 
+    test("a runner without the excluded label skips no volume, whatever its name", () => {
+        const r = runner({ volumes: [], labels: [{ label: "homelab.backup.role", value: "runner" }] });
+        expect(run([volume("was"), volume("here"), r]).map((o) => o.message.split(" ")[1])).toEqual(["was", "here"]);
+    });
+
     test("each uncovered volume is reported once", () => {
         const out = run([volume("app-data"), volume("pgdata"), volume("cache"), runner()]);
         expect(out.map((o) => o.message.split(" ")[1]).sort()).toEqual(["cache", "pgdata"]);
