@@ -39,19 +39,23 @@ export function isSecretName(name: string): boolean {
 
 const QUERY_SECRET = /[?&](password|passwd|pwd|pass|secret|token|access_token|api_?key|apikey|key|sig|signature)=[^&#\s]+/i;
 
+/** Each `scheme://...` run in a value, up to whitespace or a quote: `--dsn=postgres://u:p@db` holds one. */
+const URLS = /[a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^\s"'<>]*/g;
+
 /**
- * True when the value is a URL with a password in it: in its user-info
- * (`postgres://u:p@db`, `redis://:p@cache`) or in a query parameter
- * (`https://host/?token=...`).
+ * True when the value holds a URL with a password in it, alone or inside
+ * text (`-Ddb.url=postgres://u:p@db`): in its user-info (`postgres://u:p@db`,
+ * `redis://:p@cache`) or in a query parameter (`https://host/?token=...`).
  */
 export function hasUrlCredentials(value: string): boolean {
-  const t = value.trim();
-  const m = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/([^/?#@\s]*)@/.exec(t);
-  if (m) {
-    const colon = m[1].indexOf(":");
-    if (colon >= 0 && colon < m[1].length - 1) return true;
-  }
-  return /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//.test(t) && QUERY_SECRET.test(t);
+  return (value.match(URLS) ?? []).some(urlHasCredentials);
+}
+
+function urlHasCredentials(url: string): boolean {
+  const userInfo = /^[^:]*:\/\/([^/?#@]*)@/.exec(url)?.[1] ?? "";
+  const colon = userInfo.indexOf(":");
+  // A password is what follows the colon: `u:@db` and `u@db` carry none.
+  return (colon >= 0 && colon < userInfo.length - 1) || QUERY_SECRET.test(url);
 }
 
 /** True when a plain environment entry should be a secret. */

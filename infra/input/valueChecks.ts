@@ -50,7 +50,7 @@ function imageProblem(file: string, path: string, image: unknown): ConfigProblem
 
 /** Why a plain environment entry should be a secret, or undefined when it need not be. */
 export function plainSecretReason(name: string, value: unknown): string | undefined {
-  if (typeof value === "string" && hasUrlCredentials(value)) return "its value is a URL with a password in it";
+  if (typeof value === "string" && hasUrlCredentials(value)) return "its value holds a URL with a password in it";
   if (isSecretName(name)) return "its name says it holds a credential";
   return undefined;
 }

@@ -141,7 +141,7 @@ describe("secrets in plain environment", () => {
     const text = env(names.map((n) => `        ${n}: x\n`).join("") + "        DATABASE_URL: postgres://u:p@db\n        LOG_LEVEL: info\n");
     expect(errorsOf(text)).toEqual([
       ...names.map((n, i) => `Pulumi.dev.yaml:${6 + i}: ${why(n, "its name says it holds a credential")}`),
-      `Pulumi.dev.yaml:12: ${why("DATABASE_URL", "its value is a URL with a password in it")}`,
+      `Pulumi.dev.yaml:12: ${why("DATABASE_URL", "its value holds a URL with a password in it")}`,
     ]);
     expect(errorsOf(text).join("\n")).not.toContain("u:p@db");
   });
