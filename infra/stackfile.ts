@@ -347,8 +347,8 @@ function isSecureLeaf(value: unknown): value is { secure: string } {
   if (value === null) return false;
   // Stryker disable next-line ConditionalExpression,LogicalOperator: Object.keys of a string, number, boolean or array never gives ["secure"]; the test states the intent.
   if (typeof value !== "object" || Array.isArray(value)) return false;
-  const keys = Object.keys(value);
-  return keys.length === 1 && keys[0] === "secure" && typeof (value as { secure: unknown }).secure === "string";
+  // One key, and `secure` a string: the one key is then `secure`.
+  return Object.keys(value).length === 1 && typeof (value as { secure: unknown }).secure === "string";
 }
 
 /** Same as readStackConfig, for text already in hand (the plan gate receives edited text). */

@@ -11,10 +11,11 @@ export interface ImageRef {
 
 export function parseImageRef(ref: string): ImageRef | undefined {
     const text = ref.trim();
-    if (text === "" || /\s/.test(text)) return undefined;
+    // An empty reference has no repository, refused below.
+    if (/\s/.test(text)) return undefined;
     const at = text.indexOf("@");
-    const digest = at >= 0 ? text.slice(at + 1) : undefined;
-    let rest = at >= 0 ? text.slice(0, at) : text;
+    const [name, digest] = at >= 0 ? [text.slice(0, at), text.slice(at + 1)] : [text, undefined];
+    let rest = name;
     if (digest !== undefined && !/^[a-z0-9]+:[a-f0-9]{32,}$/i.test(digest)) return undefined;
     // A colon after the last slash separates the tag; earlier colons belong to a registry port.
     const slash = rest.lastIndexOf("/");

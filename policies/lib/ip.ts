@@ -6,7 +6,8 @@ function parseV4(s: string): number[] | undefined {
     const parts = s.split(".");
     if (parts.length !== 4) return undefined;
     const octets = parts.map((p) => (/^\d{1,3}$/.test(p) ? Number(p) : NaN));
-    return octets.every((o) => o >= 0 && o <= 255) ? octets : undefined;
+    // NaN (not 1-3 digits) fails the comparison too.
+    return octets.every((o) => o <= 255) ? octets : undefined;
 }
 
 /** Expands an IPv6 literal to eight 16-bit groups (an IPv4 tail becomes two groups). */
@@ -41,7 +42,7 @@ export function classifyAddress(input: string): AddressClass {
     const v4 = parseV4(s);
     if (v4) {
         const [a, b] = v4;
-        if (a === 0 && v4.every((o) => o === 0)) return "all";
+        if (v4.every((o) => o === 0)) return "all";
         if (a === 127) return "loopback";
         if (a === 100 && b >= 64 && b <= 127) return "tailscale";
         if (a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168)) return "private";

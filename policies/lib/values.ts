@@ -27,7 +27,7 @@ const UNKNOWN_SENTINELS: ReadonlySet<string> = new Set([
 export type Props = Readonly<Record<string, unknown>>;
 
 export function isUnknownValue(v: unknown): boolean {
-    return typeof v === "string" && UNKNOWN_SENTINELS.has(v);
+    return (UNKNOWN_SENTINELS as ReadonlySet<unknown>).has(v);
 }
 
 /** The plain object behind @pulumi/policy's unknown-checking proxy (or the object itself). */
@@ -48,7 +48,8 @@ export const bool = (v: unknown): Maybe<boolean> => read(v, (x): x is boolean =>
 export const num = (v: unknown): Maybe<number> => read(v, (x): x is number => typeof x === "number");
 export const list = (v: unknown): Maybe<readonly unknown[]> => read(v, (x): x is unknown[] => Array.isArray(x));
 export const rec = (v: unknown): Maybe<Props> =>
-    read(v, (x): x is Props => typeof x === "object" && x !== null && !Array.isArray(x));
+    // read() has turned null away already.
+    read(v, (x): x is Props => typeof x === "object" && !Array.isArray(x));
 
 /** Items of a list property that are objects; unknown items and an unknown list yield nothing. */
 export function records(v: unknown): Props[] {

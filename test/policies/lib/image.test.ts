@@ -20,11 +20,14 @@ describe("parseImageRef", () => {
         [`a@sha256:${"f".repeat(32)}`, { registry: "docker.io", repository: "library/a", tag: undefined, digest: `sha256:${"f".repeat(32)}` }],
         ["user/app", { registry: "docker.io", repository: "user/app", tag: undefined, digest: undefined }],
         ["a/b/c", { registry: "docker.io", repository: "a/b/c", tag: undefined, digest: undefined }],
+        // One component is always a Docker Hub repository, even one spelled like a registry.
+        ["localhost", { registry: "docker.io", repository: "library/localhost", tag: undefined, digest: undefined }],
+        ["my.registry:5000", { registry: "docker.io", repository: "library/my.registry", tag: "5000", digest: undefined }],
     ])("%s", (text, expected) => expect(parseImageRef(text)).toEqual(expected));
 
     it.each([
         "", "   ", "nginx latest", "ngi\tnx", `nginx@sha256:${"f".repeat(31)}`, `nginx@sha256:${"g".repeat(64)}`, `nginx@${hex64}`,
-        `nginx@:${hex64}`, `nginx@sha256:${hex64}x`, `nginx@xsha-256:${hex64}`, ":1.0", "ghcr.io/", "ghcr.io/:tag",
+        `nginx@:${hex64}`, `nginx@sha256:${hex64}x`, `nginx@xsha-256:${hex64}`, ":1.0", "ghcr.io/", "ghcr.io/:tag", `@sha256:${hex64}`,
     ])("refuses %j", (text) => expect(parseImageRef(text)).toBeUndefined());
 });
 

@@ -24,6 +24,8 @@ const cases: ReadonlyArray<readonly [string, AddressClass]> = [
     ["::ffff:10.0.0.1", "private"], ["::ffff:192.168.10.20", "private"], ["0:0:0:0:0:ffff:10.1.2.3", "private"],
     ["::ffff:8.8.8.8", "public"], ["::fffe:10.0.0.1", "public"], ["2001:db8:0:0:0:ffff:a00:1", "public"],
     ["2001:0:0:0:0:ffff:a00:1", "public"], ["64:ff9b::1.2.3.4", "public"],
+    // only ::1 of the all-but-last-zero addresses is loopback
+    ["::2", "public"], ["0:0:0:0:0:0:0:101", "public"],
     // public
     ["8.8.8.8", "public"], ["203.0.113.7", "public"], ["0.1.2.3", "public"], ["2001:db8::1", "public"], ["fc00::1", "public"],
     ["fe80::1%eth0", "public"],

@@ -35,6 +35,7 @@ describe("hostCovers", () => {
     it.each([
         ["app.example.com", "APP.example.com.", true],
         ["app.example.com", "other.example.com", false],
+        ["app.example.com", "xapp.example.com", false],
         ["*.example.com", "app.example.com", true],
         ["*.example.com", "a.b.example.com", false],
         ["*.example.com", "example.com", false],
