@@ -42,20 +42,16 @@ const QUERY_SECRET = /[?&](password|passwd|pwd|pass|secret|token|access_token|ap
 /** Each `scheme://...` run in a value, up to whitespace or a quote: `--dsn=postgres://u:p@db` holds one. */
 const URLS = /[a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^\s"'<>]*/g;
 
+/** A password in a URL's user-info (`postgres://u:p@db`, `redis://:p@cache`); `u:@db` and `u@db` carry none. */
+const USERINFO_PASSWORD = /:\/\/[^/?#@:]*:[^/?#@]+@/;
+
 /**
  * True when the value holds a URL with a password in it, alone or inside
- * text (`-Ddb.url=postgres://u:p@db`): in its user-info (`postgres://u:p@db`,
- * `redis://:p@cache`) or in a query parameter (`https://host/?token=...`).
+ * text (`-Ddb.url=postgres://u:p@db`): in its user-info or in a query
+ * parameter (`https://host/?token=...`).
  */
 export function hasUrlCredentials(value: string): boolean {
-  return (value.match(URLS) ?? []).some(urlHasCredentials);
-}
-
-function urlHasCredentials(url: string): boolean {
-  const userInfo = /^[^:]*:\/\/([^/?#@]*)@/.exec(url)?.[1] ?? "";
-  const colon = userInfo.indexOf(":");
-  // A password is what follows the colon: `u:@db` and `u@db` carry none.
-  return (colon >= 0 && colon < userInfo.length - 1) || QUERY_SECRET.test(url);
+  return [...value.matchAll(URLS)].some(([url]) => USERINFO_PASSWORD.test(url) || QUERY_SECRET.test(url));
 }
 
 /** True when a plain environment entry should be a secret. */

@@ -167,6 +167,8 @@ describe("secret names, word by word", () => {
     ["https://u:p@host", true],
     ["  postgres://u:p@db  ", true],
     ["postgres://u:@db", false],
+    ["postgres://u:p:q@db", true],
+    ["redis://:p@cache/0", true],
     ["postgres://:@db", false],
     ["u:p@host", false],
     ["see postgres://u:p@db", true],
