@@ -218,6 +218,7 @@ export class HomelabService extends pulumi.ComponentResource {
         deleteBeforeReplace: true,
         // The provider neither updates nor replaces for a healthcheck change: it would sit in state, never applied.
         replaceOnChanges: ["healthcheck"],
+        // The volumes are spelled out for the reader: the engine already orders them through volumeName.
         dependsOn: [...(args.after ?? []), ...mountedVolumes.flatMap((v) => (v.resource ? [v.resource] : []))],
       },
     );

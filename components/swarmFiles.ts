@@ -56,6 +56,7 @@ function configs(scope: SwarmFilesScope): { configs: docker.ServiceConfig[]; mou
  * resource keeps the data as a secret in state): new data, new name.
  */
 export function swarmSecret(resourceName: string, owner: { key: string; containerName: string }, item: string, text: pulumi.Input<string>, opts: pulumi.CustomResourceOptions): docker.Secret {
+  // "utf8" is also what Node reads for an empty or missing encoding; it is named for the reader.
   const data = pulumi.secret(pulumi.output(text).apply((t) => Buffer.from(t, "utf8").toString("base64")));
   const suffix = new random.RandomBytes(`${resourceName}-suffix`, { length: SUFFIX_HEX / 2, keepers: { data } }, { parent: opts.parent });
   return new docker.Secret(resourceName, { name: pulumi.interpolate`${objectName(owner.containerName, item, "")}${suffix.hex}`, data, labels: labels(owner.key) }, opts);

@@ -151,6 +151,7 @@ export class SwarmMonitoring extends pulumi.ComponentResource {
         ...(extra.secretUploads ?? []).map((u) => ({ file: path.posix.basename(u.file), content: u.content })),
         ...Object.entries(extra.secrets ?? {}).map(([k, v]) => ({ file: k, content: v })),
       ];
+      // Today's monitoring file names are all plain characters; the replacement guards a future one.
       const secrets = secretFiles.map((f) => ({ secret: swarmSecret(`${name}-${role}-${f.file}-secret`, { key, containerName: key }, f.file.replace(/[^A-Za-z0-9_.-]/g, "_"), f.content, opts), file: f.file }));
       // A program reads a secret variable from its file through `<NAME>__FILE` (Grafana's convention).
       const fileEnv = Object.fromEntries(Object.keys(extra.secrets ?? {}).map((k) => [`${k}__FILE`, `${SECRETS_DIR}/${k}`]));

@@ -177,6 +177,7 @@ export class SwarmService extends pulumi.ComponentResource {
             ? { ports: svc.ports.map((p) => ({ targetPort: p.target, publishedPort: p.published, protocol: p.protocol, publishMode: "ingress" })) }
             : undefined,
       },
+      // The files are spelled out for the reader: the engine already orders them through configId/secretId.
       { ...childOpts, dependsOn: [...(args.after ?? []), ...this.files.resources] },
     );
 

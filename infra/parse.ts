@@ -49,6 +49,7 @@ export function parsePortString(spec: string): Parsed<PortBinding> {
   let hostIp: string | undefined;
   if (rest.startsWith("[")) {
     const close = rest.indexOf("]");
+    // Without a `]`, rest[0] is `[` and the second test fails too: `close < 0` is for the reader.
     if (close < 0 || rest[close + 1] !== ":") return fail(`"${spec}" has an unterminated IPv6 address`);
     hostIp = rest.slice(1, close);
     rest = rest.slice(close + 2);

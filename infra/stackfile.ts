@@ -77,6 +77,7 @@ export class StackFile {
           // Stryker disable next-line OptionalChaining,LogicalOperator: prettyErrors sets linePos to lines.linePos(e.pos[0]) on every positioned error.
           const pos = e.linePos?.[0] ?? lines.linePos(e.pos[0]);
           // yaml appends "at line L, column C:" and a source excerpt; the position leads here instead.
+          // (The first line always ends with the position and its colon, so `:?` and `$` only say what is expected.)
           const what = e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
           return { file: name, path: "", message: `line ${pos.line}, column ${pos.col}: ${what}` };
         }),
@@ -173,6 +174,7 @@ export class StackFile {
   /** 1-based line of a config key path, for messages; 0 when it is not in the file. */
   lineOf(key: string, ...rest: string[]): number {
     const node: unknown = this.doc.getIn(["config", key, ...rest], true);
+    // Every node yaml composed has a range; `range?.` only covers a node made by hand.
     const offset = (node as Node | undefined)?.range?.[0];
     // Stryker disable next-line ConditionalExpression: LineCounter.linePos(undefined) gives line 0 too; the test keeps the intent explicit.
     return offset === undefined ? 0 : this.lines.linePos(offset).line;

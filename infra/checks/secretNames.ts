@@ -33,6 +33,7 @@ const KEY_ID = /(^|_)ACCESS_?KEY_ID$/;
 /** True when an environment variable of this name is, by its name, a credential. */
 export function isSecretName(name: string): boolean {
   const w = words(name);
+  // A key id ends with KEY_ID, so the SECRET it holds is always followed by `_`: `(_|$)` reads as meant, `(_)` would do.
   if (KEY_ID.test(w) && !/(^|_)SECRET(_|$)/.test(w)) return false;
   return SECRET_WORDS.test(w) && !NOT_SECRET_SUFFIX.test(w);
 }

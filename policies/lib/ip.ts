@@ -12,6 +12,8 @@ function parseV4(s: string): number[] | undefined {
 
 /** Expands an IPv6 literal to eight 16-bit groups (an IPv4 tail becomes two groups). */
 function parseV6(s: string): number[] | undefined {
+    // Drops a zone (`%eth0`). The anchors here are for the reader: `.*` runs to the end, and a
+    // leftmost match of `(.*:)` starts at the beginning, with or without them.
     let text = s.toLowerCase().replace(/%.*$/, "");
     let tail: number[] = [];
     const dotted = /^(.*:)(\d+\.\d+\.\d+\.\d+)$/.exec(text);
@@ -26,6 +28,7 @@ function parseV6(s: string): number[] | undefined {
     const groups = (h: string): number[] =>
         h === "" ? [] : h.split(":").map((g) => (/^[0-9a-f]{1,4}$/.test(g) ? parseInt(g, 16) : NaN));
     const head = groups(halves[0]);
+    // Without "::" only `head` is read below, so what `rest` holds then does not matter.
     const rest = halves.length === 2 ? groups(halves[1]) : [];
     if ([...head, ...rest].some(Number.isNaN)) return undefined;
     const want = 8 - tail.length;

@@ -9,7 +9,10 @@ import { isUnknownValue, num, Props, rec, records, str, UNKNOWN } from "./values
 
 const MIB = 1024 * 1024;
 
-/** A record or nothing: an unknown object reads as absent here, each field stays unknown where it is. */
+/**
+ * A record or nothing: an unknown object reads as absent here, each field stays unknown where it is.
+ * (Returning the unknown marker itself would read the same: it has none of the fields.)
+ */
 function obj(v: unknown): Props {
     const r = rec(v);
     return r === undefined || r === UNKNOWN ? {} : r;

@@ -13,7 +13,7 @@ export function isTunnelRoute(record: Props): boolean | undefined {
     return comment === UNKNOWN || content === UNKNOWN ? undefined : false;
 }
 
-/** Lower-case host without scheme, path or trailing dot. */
+/** Lower-case host without scheme, path or trailing dot (the scheme's `^` is for the reader: the host ends at the first `/`). */
 export function hostOf(value: string): string {
     return value.trim().toLowerCase().replace(/^[a-z]+:\/\//, "").split("/")[0].replace(/\.$/, "");
 }

@@ -58,6 +58,7 @@ function binds(props: Props): { source: string; readOnly: boolean }[] {
     }
     for (const m of records(props["mounts"])) {
         const source = str(m["source"]);
+        // Only a bind's source is a host path (a volume's is its name, never absolute: dropping the type test changes nothing a test can see).
         if (str(m["type"]) === "bind" && typeof source === "string") out.push({ source, readOnly: bool(m["readOnly"]) === true });
     }
     return out;
