@@ -189,6 +189,7 @@ function normalizeService(key: string, svc: RawService, ctx: ServiceDefaults): S
   const host = svc.host ?? ctx.defaultHost;
   const bindAddress = ctx.bindAddresses.get(host) ?? ctx.profile.defaultBindAddress;
   const ports = (svc.ports ?? []).flatMap((p, i) => {
+    // A port (or, below, a volume) that fails to parse is a problem, and the load throws: what it maps to is never read.
     if (typeof p === "string") {
       const r = parsePortString(p);
       if (!r.ok) problem(at("ports", i), r.error);
@@ -204,6 +205,7 @@ function normalizeService(key: string, svc: RawService, ctx: ServiceDefaults): S
     return r.ok ? [r.value] : [];
   });
 
+  // (Map#get of undefined is undefined too; the test keeps the types honest.)
   const cls = svc.resourceClass === undefined ? undefined : ctx.resourceClasses.get(svc.resourceClass);
   if (svc.resourceClass !== undefined && cls === undefined) {
     const declared = [...ctx.resourceClasses.keys()];
@@ -233,6 +235,7 @@ function normalizeService(key: string, svc: RawService, ctx: ServiceDefaults): S
     networks: svc.networks ?? [ctx.defaultNetwork],
     port: svc.port,
     listens,
+    // An absent command or entrypoint passes through as undefined either way; the first test is for the reader.
     command: svc.command === undefined ? undefined : typeof svc.command === "string" ? splitCommand(svc.command) : svc.command,
     entrypoint: svc.entrypoint === undefined ? undefined : typeof svc.entrypoint === "string" ? splitCommand(svc.entrypoint) : svc.entrypoint,
     environment: svc.environment ?? {},
@@ -255,6 +258,7 @@ function normalizeService(key: string, svc: RawService, ctx: ServiceDefaults): S
             aliases: svc.ingress.aliases ?? [],
           }
         : undefined,
+    // Metrics without a port were refused above, so the load throws before this is read; `true.path` is undefined.
     metrics:
       svc.metrics !== undefined && svc.metrics !== false && metricsPort !== undefined
         ? { port: metricsPort, path: (typeof svc.metrics === "object" ? svc.metrics.path : undefined) ?? "/metrics" }
