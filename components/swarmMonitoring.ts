@@ -171,6 +171,7 @@ export class SwarmMonitoring extends pulumi.ComponentResource {
             secrets: secrets.map((x) => ({ secretId: x.secret.id, secretName: x.secret.name, fileName: x.file })),
             hostname: key === "alloy" ? NODE_HOSTNAME : undefined,
           },
+          // The configs and secrets are listed for the reader: the engine already orders them through configId/secretId.
           after: [...(extra.after ?? []), ...configs.map((c) => c.config), ...secrets.map((x) => x.secret)],
           logMaxSize: args.logMaxSize,
           logMaxFiles: args.logMaxFiles,

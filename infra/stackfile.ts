@@ -347,9 +347,9 @@ export const DEFAULT_SECRET_PLACEHOLDER = "[secret]";
 
 function isSecureLeaf(value: unknown): value is { secure: string } {
   if (value === null) return false;
-  // Stryker disable next-line ConditionalExpression,LogicalOperator: Object.keys of a string, number, boolean or array never gives ["secure"]; the test states the intent.
+  // Stryker disable next-line ConditionalExpression,LogicalOperator: a string, number, boolean or array parsed from YAML has no string `secure`; the test states the intent.
   if (typeof value !== "object" || Array.isArray(value)) return false;
-  // One key, and `secure` a string: the one key is then `secure`.
+  // One key, and `secure` a string: in a map parsed from YAML (own keys only) the one key is then `secure`.
   return Object.keys(value).length === 1 && typeof (value as { secure: unknown }).secure === "string";
 }
 

@@ -200,9 +200,8 @@ export const checkMonitoring: Check = (m) => {
   const problems: ConfigProblem[] = [];
   const at = (...rest: PropertyKey[]): string => formatPath(["monitoring", ...rest]);
   const hosts = m.hosts.map((h) => h.name);
-  // With no host declared the loader has said so; every check below is relative to one.
-  if (hosts.length === 0) return [];
-  const host = m.monitoring.host ?? hosts[0];
+  // Undefined when no host is declared (the loader has said so): only the checks that need no host run then.
+  const host: string | undefined = m.monitoring.host ?? hosts[0];
   if (m.monitoring.host !== undefined && !hosts.includes(m.monitoring.host)) {
     problems.push({ file: m.file, path: at("host"), message: `unknown host "${m.monitoring.host}" ${declaredNames(hosts)}` });
     // Everything below is relative to that host; one problem is enough.
@@ -218,7 +217,7 @@ export const checkMonitoring: Check = (m) => {
     if (svc) problems.push({ file: m.file, path: at(u.key), message: `host port ${u.port} on host "${host}" is already bound by service "${svc.key}"` });
   });
   for (const s of m.services) {
-    if (s.tracing && (s.host !== host || !s.networks.includes(m.defaultNetwork))) {
+    if (s.tracing && host !== undefined && (s.host !== host || !s.networks.includes(m.defaultNetwork))) {
       problems.push({
         file: m.file,
         path: svcPath(s, "tracing"),
@@ -235,7 +234,7 @@ export const checkMonitoring: Check = (m) => {
   }
   const routed = (["grafanaHostname", "jaegerHostname", "prometheusHostname"] as const).filter((k) => m.monitoring[k] !== undefined);
   const connector = m.cloudflare?.host ?? hosts[0];
-  if (m.features.tunnel && routed.length > 0 && connector !== host) {
+  if (m.features.tunnel && routed.length > 0 && host !== undefined && connector !== host) {
     problems.push({ file: m.file, path: at(routed[0]), message: `the tunnel connector runs on host "${connector}" but monitoring on "${host}": it could not reach the UI by container name` });
   }
   return problems;
@@ -258,8 +257,8 @@ export const checkTunnel: Check = (m) => {
   if (!m.features.tunnel) return [];
   const problems: ConfigProblem[] = [];
   const hosts = m.hosts.map((h) => h.name);
-  if (hosts.length === 0) return [];
-  const host = m.cloudflare?.host ?? hosts[0];
+  // Undefined when no host is declared (the loader has said so): the connector has no place to check then.
+  const host: string | undefined = m.cloudflare?.host ?? hosts[0];
   if (m.cloudflare?.host !== undefined && !hosts.includes(m.cloudflare.host)) {
     problems.push({ file: m.file, path: "homelab:cloudflare.host", message: `unknown host "${m.cloudflare.host}" ${declaredNames(hosts)}` });
     // Everything below is relative to that host; one problem is enough.
@@ -268,13 +267,13 @@ export const checkTunnel: Check = (m) => {
   const uiRoutes = monitoringRoutes(m);
   for (const s of m.services) {
     if (!s.ingress) continue;
-    if (s.host !== host) {
+    if (host !== undefined && s.host !== host) {
       problems.push({
         file: m.file,
         path: svcPath(s, "ingress"),
         message: `the tunnel connector runs on host "${host}" but this service on "${s.host}": cloudflared reaches containers by name on its own host only; move the service or set homelab:cloudflare.host`,
       });
-    } else if (!s.networks.includes(m.defaultNetwork)) {
+    } else if (host !== undefined && !s.networks.includes(m.defaultNetwork)) {
       problems.push({
         file: m.file,
         path: svcPath(s, "networks"),

@@ -10,7 +10,7 @@
  *    volume's content with the staged copy.
  * 4. The staging copy is removed and the service started.
  */
-import { UsageError } from "../errors";
+import { declaredNames, UsageError } from "../errors";
 import type { HomelabModel } from "../model";
 import { BACKUP_CONTAINERS, BACKUP_IMAGES, stagingVolumeName } from "./model";
 import { BACKUP_SCRIPT_FILE, REPLACE_CONTENT, shq } from "./scripts";
@@ -53,7 +53,7 @@ export function restorePlan(model: HomelabModel, req: RestoreRequest): RestorePl
   const backups = model.backup.backups;
   if (backups === undefined) problems.push(`stack ${model.stack} has no homelab:backups: there is nothing to restore from`);
   const service = model.services.find((s) => s.key === req.service);
-  if (!service) problems.push(`no service "${req.service}" in ${model.file} (services: ${model.services.map((s) => s.key).join(", ")})`);
+  if (!service) problems.push(`no service "${req.service}" in ${model.file} ${declaredNames(model.services.map((s) => s.key))}`);
   if (!SNAPSHOT.test(req.snapshot)) problems.push(`--snapshot must be "latest" or a snapshot id (8 to 64 hex digits), not "${req.snapshot}"`);
   const backedUp = model.backup.coverage.filter((c) => c.service === req.service && c.status === "backed-up").map((c) => c.volume);
   if (service && backups && backedUp.length === 0) problems.push(`service "${req.service}" has no backed-up volume`);

@@ -40,8 +40,12 @@ export function isSecretName(name: string): boolean {
 
 const QUERY_SECRET = /[?&](password|passwd|pwd|pass|secret|token|access_token|api_?key|apikey|key|sig|signature)=[^&#\s]+/i;
 
-/** Each `scheme://...` run in a value, up to whitespace or a quote: `--dsn=postgres://u:p@db` holds one. */
-const URLS = /[a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^\s"'<>]*/g;
+/**
+ * Each `scheme://...` run in a value, up to whitespace, `"`, `<` or `>`: `--dsn=postgres://u:p@db`
+ * holds one. A scheme starts after a character that cannot be in one, so a long run of letters is
+ * read once, not once per start. (`'` may stand unencoded in a password, so it does not end a URL.)
+ */
+const URLS = /(?<![a-zA-Z0-9+.-])[a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^\s"<>]*/g;
 
 /** A password in a URL's user-info (`postgres://u:p@db`, `redis://:p@cache`); `u:@db` and `u@db` carry none. */
 const USERINFO_PASSWORD = /:\/\/[^/?#@:]*:[^/?#@]+@/;

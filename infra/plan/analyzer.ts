@@ -149,6 +149,15 @@ const JSON_TYPES: Record<string, (v: JsonValue) => boolean> = {
     null: (v) => v === null,
 };
 
+/** Items of a list setting that break its schema's `items.pattern`, as the engine's JSON-schema check reports them. */
+function itemPatternProblems(at: string, schema: JsonValue, value: JsonValue): string[] {
+    const items = typeof schema === "object" && schema !== null && !Array.isArray(schema) ? schema["items"] : undefined;
+    const pattern = typeof items === "object" && items !== null && !Array.isArray(items) ? items["pattern"] : undefined;
+    if (typeof pattern !== "string" || !Array.isArray(value)) return [];
+    const re = new RegExp(pattern, "u");
+    return value.flatMap((v, i) => (typeof v === "string" && !re.test(v) ? [`${at}[${i}] must match ${pattern}`] : []));
+}
+
 /**
  * What the engine sends in Configure: every policy, with its level (policy entry, else "all",
  * else the pack's default) and its schema defaults overlaid with the configured properties.
@@ -169,6 +178,7 @@ export function reconcileConfig(info: PolicyPackInfo, config: PolicyPackConfig):
             const t = typeof s === "object" && s !== null && !Array.isArray(s) ? s["type"] : undefined;
             if (s === undefined) problems.push(`${p.name}.${key} is not a setting of this policy`);
             else if (typeof t === "string" && JSON_TYPES[t] && !JSON_TYPES[t](value)) problems.push(`${p.name}.${key} must be ${t}`);
+            else problems.push(...itemPatternProblems(`${p.name}.${key}`, s, value));
             props[key] = value;
         }
         result.set(p.name, { enforcementLevel: own?.enforcementLevel ?? config["all"]?.enforcementLevel ?? p.enforcementLevel, properties: props });

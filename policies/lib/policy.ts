@@ -140,4 +140,6 @@ export function stackRule<C extends object>(spec: StackRuleSpec<C>): StackValida
 export const schema = {
     bool: (d: boolean, description: string) => ({ type: "boolean" as const, default: d, description }),
     strings: (d: readonly string[], description: string) => ({ type: "array" as const, items: { type: "string" as const }, default: [...d], description }),
+    /** Absolute host paths: the engine validates the config against this schema before a rule sees it. */
+    paths: (d: readonly string[], description: string) => ({ type: "array" as const, items: { type: "string" as const, pattern: "^/" }, default: [...d], description }),
 };

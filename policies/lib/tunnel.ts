@@ -13,9 +13,9 @@ export function isTunnelRoute(record: Props): boolean | undefined {
     return comment === UNKNOWN || content === UNKNOWN ? undefined : false;
 }
 
-/** Lower-case host without scheme, path or trailing dot (the scheme's `^` is for the reader: the host ends at the first `/`). */
+/** Lower-case host without scheme (RFC 3986: a letter, then letters, digits, `+`, `-`, `.`), path or trailing dot. */
 export function hostOf(value: string): string {
-    return value.trim().toLowerCase().replace(/^[a-z]+:\/\//, "").split("/")[0].replace(/\.$/, "");
+    return value.trim().toLowerCase().replace(/^[a-z][a-z0-9+.-]*:\/\//, "").split("/")[0].replace(/\.$/, "");
 }
 
 /** Whether an Access host pattern (possibly `*.example.com`) covers a DNS record name. */

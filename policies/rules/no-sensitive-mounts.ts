@@ -36,7 +36,7 @@ function writeSwitches(props: Props): string[] {
     const envs = Array.isArray(props["envs"]) ? props["envs"].filter((e): e is string => typeof e === "string") : [];
     return envs.filter((e) => {
         const eq = e.indexOf("=");
-        return WRITE_SWITCHES.includes(e.slice(0, eq)) && opens(e.slice(eq + 1));
+        return eq > 0 && WRITE_SWITCHES.includes(e.slice(0, eq)) && opens(e.slice(eq + 1));
     });
 }
 
@@ -58,7 +58,8 @@ function binds(props: Props): { source: string; readOnly: boolean }[] {
     }
     for (const m of records(props["mounts"])) {
         const source = str(m["source"]);
-        // Only a bind's source is a host path (a volume's is its name, never absolute: dropping the type test changes nothing a test can see).
+        // Only a bind's source is a host path. A volume's is its name, never absolute, and every
+        // sensitive path is absolute (the config schema requires it): the type test is for the reader.
         if (str(m["type"]) === "bind" && typeof source === "string") out.push({ source, readOnly: bool(m["readOnly"]) === true });
     }
     return out;
@@ -75,7 +76,7 @@ export const noSensitiveMounts = stackRule<NoSensitiveMountsConfig>({
     configSchema: {
         properties: {
             allowedImages: schema.strings(ALLOWED_HOST_AGENTS, "Images that may mount sensitive paths read-only."),
-            extraSensitivePaths: schema.strings([], "More host paths to protect."),
+            extraSensitivePaths: schema.paths([], "More host paths to protect (absolute)."),
         },
     },
     defaults: { allowedImages: ALLOWED_HOST_AGENTS, extraSensitivePaths: [] },

@@ -302,8 +302,12 @@ describe("checkMonitoring", () => {
     expect(said(checkMonitoring({ ...MONITORED, monitoring: { ...MONITORED.monitoring, host: "c" } }))).toEqual(['homelab:monitoring.host: unknown host "c" (declared: a, b)']);
   });
 
-  it("has nothing to say without a host: the loader has asked for one", () => {
-    expect(checkMonitoring(withServices({ ...MONITORED, hosts: [] }, service("x", { tracing: true })))).toEqual([]);
+  it("checks only what needs no host when none is declared (the loader has asked for one)", () => {
+    const none = withServices({ ...MONITORED, hosts: [], features: { ...MONITORED.features, tunnel: true } }, service("x", { tracing: true }));
+    expect(checkMonitoring({ ...none, monitoring: { ...none.monitoring, grafanaHostname: "grafana.example.com" } })).toEqual([]);
+    expect(said(checkMonitoring({ ...none, monitoring: { ...none.monitoring, grafanaPort: 3000, prometheusPort: 3000 } }))).toEqual([
+      "homelab:monitoring.prometheusPort: host port 3000 is already used by monitoring.grafanaPort",
+    ]);
   });
 
   it("finds a UI port taken on loopback when the profile binds all interfaces", () => {
@@ -364,10 +368,16 @@ describe("checkTunnel", () => {
     ]);
   });
 
-  it("runs the connector on the first host without a Cloudflare host, and has nothing to say without any host", () => {
+  it("runs the connector on the first host without a Cloudflare host, and checks no placement without any host", () => {
     const api = service("api", { ingress: route("api.example.com") });
     expect(checkTunnel(withServices({ ...TUNNEL, cloudflare: undefined }, api))).toEqual([]);
-    expect(checkTunnel(withServices({ ...TUNNEL, hosts: [] }, api))).toEqual([]);
+    const none = withServices({ ...TUNNEL, hosts: [] }, api, service("b", { host: "b", networks: ["other"], ingress: route("b.example.com") }));
+    expect(checkTunnel(none)).toEqual([]);
+    // The route-name clash needs no host.
+    const routed = { ...none, features: { ...none.features, monitoring: true }, monitoring: { ...none.monitoring, jaegerHostname: "jaeger.example.com" } };
+    expect(said(checkTunnel(withServices(routed, service("jaeger", { ingress: route("j.example.com") }))))).toEqual([
+      'homelab:services.jaeger.ingress: the monitoring UI routed by homelab:monitoring.jaegerHostname already uses the route name "jaeger"; rename the service',
+    ]);
   });
 
   it("names every declared host after an unknown connector host", () => {

@@ -169,6 +169,7 @@ describe("secret names, word by word", () => {
     ["postgres://u:@db", false],
     ["postgres://u:p:q@db", true],
     ["redis://:p@cache/0", true],
+    ["postgres://u:ab'cd@db", true],
     ["postgres://:@db", false],
     ["u:p@host", false],
     ["see postgres://u:p@db", true],
@@ -188,6 +189,13 @@ describe("secret names, word by word", () => {
     ["mailto:x?token=y", false],
     ["host/?token=abc", false],
   ])("%j has a credential in its URL: %s", (value, expected) => expect(hasUrlCredentials(value)).toBe(expected));
+
+  it("reads a long value to its end: a URL after 200,000 letters is still found", () => {
+    const letters = "A".repeat(200_000);
+    expect(hasUrlCredentials(`${letters} postgres://u:p@db`)).toBe(true);
+    expect(hasUrlCredentials(`${letters}://x`)).toBe(false);
+    expect(hasUrlCredentials(letters)).toBe(false);
+  });
 
   it("a secret by name needs no value, and a plain name with a plain value is not one", () => {
     expect(looksSecret("API_TOKEN", undefined)).toBe(true);

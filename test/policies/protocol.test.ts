@@ -215,4 +215,9 @@ describe("Configure", () => {
   test("a setting the policy does not have is refused before the pack is called", async () => {
     await expect(pack("dev").configure({ "no-public-ports": { properties: { allowEverything: true } } })).rejects.toThrow(/no-public-ports\.allowEverything is not a setting/);
   });
+
+  test("a list item that breaks its schema's pattern is refused, as the engine's schema check does", async () => {
+    const config = { "no-sensitive-mounts": { properties: { extraSensitivePaths: ["/srv/secrets", "backups", ""] } } };
+    await expect(pack("dev").configure(config)).rejects.toThrow("no-sensitive-mounts.extraSensitivePaths[1] must match ^/; no-sensitive-mounts.extraSensitivePaths[2] must match ^/");
+  });
 });

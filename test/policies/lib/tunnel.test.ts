@@ -43,6 +43,8 @@ describe("hostCovers", () => {
         ["*.example.com", "app", false],
         ["app.example.com", "app", true],
         ["https://app.example.com/login", "app", true],
+        ["h2c://app.example.com", "app.example.com", true],
+        ["git+ssh://app.example.com/x", "app.example.com", true],
         ["apps.example.com", "app", false],
         ["app.example.com", "app.example", false],
         ["example.com", "app", false],
