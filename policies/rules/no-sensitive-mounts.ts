@@ -35,8 +35,9 @@ function writeSwitches(props: Props): string[] {
     // Stryker disable next-line ArrayDeclaration: equivalent: a seeded "Stryker was here" holds no "="
     const envs = Array.isArray(props["envs"]) ? props["envs"].filter((e): e is string => typeof e === "string") : [];
     return envs.filter((e) => {
-        const eq = e.indexOf("=");
-        return eq > 0 && WRITE_SWITCHES.includes(e.slice(0, eq)) && opens(e.slice(eq + 1));
+        // The value is everything after the first "=" (an entry without one has an empty value).
+        const [name, ...value] = e.split("=");
+        return WRITE_SWITCHES.includes(name) && opens(value.join("="));
     });
 }
 

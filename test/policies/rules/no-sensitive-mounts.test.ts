@@ -66,7 +66,7 @@ describe("no-sensitive-mounts", () => {
             );
         }
         // HAProxy reads the leading digits after an optional sign: none, or only zeros, is 0.
-        for (const v of ["0", "00", "", "false", "no", "x1", " 1"]) expect(run(proxy, { ...socket, envs: [`POST=${v}`] })).toEqual([]);
+        for (const v of ["0", "00", "", "false", "no", "x1", " 1", "0=1"]) expect(run(proxy, { ...socket, envs: [`POST=${v}`] })).toEqual([]);
         // Only the exact names are switches.
         expect(run(proxy, { ...socket, envs: ["POSTGRES=1", "XPOST=1", "POST", "ALLOW_STARTUP=1"] })).toEqual([]);
     });
