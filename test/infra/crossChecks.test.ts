@@ -303,7 +303,8 @@ describe("checkMonitoring", () => {
   });
 
   it("checks only what needs no host when none is declared (the loader has asked for one)", () => {
-    const none = withServices({ ...MONITORED, hosts: [], features: { ...MONITORED.features, tunnel: true } }, service("x", { tracing: true }));
+    // The connector's host ("x", undeclared) is checkTunnel's to refuse; there is no monitoring host to compare it with.
+    const none = withServices({ ...MONITORED, hosts: [], features: { ...MONITORED.features, tunnel: true }, cloudflare: { ...TUNNEL.cloudflare!, host: "x" } }, service("x", { tracing: true }));
     expect(checkMonitoring({ ...none, monitoring: { ...none.monitoring, grafanaHostname: "grafana.example.com" } })).toEqual([]);
     expect(said(checkMonitoring({ ...none, monitoring: { ...none.monitoring, grafanaPort: 3000, prometheusPort: 3000 } }))).toEqual([
       "homelab:monitoring.prometheusPort: host port 3000 is already used by monitoring.grafanaPort",
