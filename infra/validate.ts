@@ -12,6 +12,10 @@ type Check = (model: HomelabModel) => ConfigProblem[];
 
 const svcPath = (s: Service, ...rest: PropertyKey[]): string => formatPath(["services", s.key, ...rest]);
 
+/** Monitoring UIs the tunnel may route, by the route key buildMonitoring gives them. */
+const MONITORING_ROUTE_KEYS = { grafana: "grafanaHostname", jaeger: "jaegerHostname", prometheus: "prometheusHostname" } as const;
+const MONITORING_HOSTNAME_KEYS = Object.values(MONITORING_ROUTE_KEYS);
+
 export const checkContainerNames: Check = (m) => {
   const problems: ConfigProblem[] = [];
   const reserved = new Set(platformContainerNames(m.features, m.monitoring.nodeExporter ?? false));
@@ -113,7 +117,7 @@ export const checkIngress: Check = (m) => {
   const problems: ConfigProblem[] = [];
   const routed = m.services.filter((s) => s.ingress);
   const monitoringHosts = m.features.monitoring
-    ? (["grafanaHostname", "jaegerHostname", "prometheusHostname"] as const).flatMap((k) => {
+    ? MONITORING_HOSTNAME_KEYS.flatMap((k) => {
         const h = m.monitoring[k];
         return h ? [{ path: formatPath(["monitoring", k]), hostname: h }] : [];
       })
@@ -232,16 +236,13 @@ export const checkMonitoring: Check = (m) => {
       }
     });
   }
-  const routed = (["grafanaHostname", "jaegerHostname", "prometheusHostname"] as const).filter((k) => m.monitoring[k] !== undefined);
+  const routed = MONITORING_HOSTNAME_KEYS.filter((k) => m.monitoring[k] !== undefined);
   const connector = m.cloudflare?.host ?? hosts[0];
   if (m.features.tunnel && routed.length > 0 && host !== undefined && connector !== host) {
     problems.push({ file: m.file, path: at(routed[0]), message: `the tunnel connector runs on host "${connector}" but monitoring on "${host}": it could not reach the UI by container name` });
   }
   return problems;
 };
-
-/** Monitoring UIs the tunnel may route, by the route key buildMonitoring gives them. */
-const MONITORING_ROUTE_KEYS = { grafana: "grafanaHostname", jaeger: "jaegerHostname", prometheus: "prometheusHostname" } as const;
 
 /** Route names the monitoring UIs take in this stack, with the key that routes each. */
 function monitoringRoutes(m: HomelabModel): Map<string, string> {
@@ -267,19 +268,7 @@ export const checkTunnel: Check = (m) => {
   const uiRoutes = monitoringRoutes(m);
   for (const s of m.services) {
     if (!s.ingress) continue;
-    if (host !== undefined && s.host !== host) {
-      problems.push({
-        file: m.file,
-        path: svcPath(s, "ingress"),
-        message: `the tunnel connector runs on host "${host}" but this service on "${s.host}": cloudflared reaches containers by name on its own host only; move the service or set homelab:cloudflare.host`,
-      });
-    } else if (host !== undefined && !s.networks.includes(m.defaultNetwork)) {
-      problems.push({
-        file: m.file,
-        path: svcPath(s, "networks"),
-        message: `the tunnel connector is on network "${m.defaultNetwork}" only: add it to this service's networks so cloudflared can reach "${s.containerName}"`,
-      });
-    }
+    if (host !== undefined) problems.push(...connectorReach(m, s, host));
     const ui = uiRoutes.get(s.key);
     if (ui !== undefined) {
       problems.push({ file: m.file, path: svcPath(s, "ingress"), message: `the monitoring UI routed by homelab:monitoring.${ui} already uses the route name "${s.key}"; rename the service` });
@@ -287,6 +276,23 @@ export const checkTunnel: Check = (m) => {
   }
   return problems;
 };
+
+/** Whether the tunnel connector on `host` can reach a routed service: same host, and the default network. */
+function connectorReach(m: HomelabModel, s: Service, host: string): ConfigProblem[] {
+  if (s.host !== host) {
+    return [{
+      file: m.file,
+      path: svcPath(s, "ingress"),
+      message: `the tunnel connector runs on host "${host}" but this service on "${s.host}": cloudflared reaches containers by name on its own host only; move the service or set homelab:cloudflare.host`,
+    }];
+  }
+  if (s.networks.includes(m.defaultNetwork)) return [];
+  return [{
+    file: m.file,
+    path: svcPath(s, "networks"),
+    message: `the tunnel connector is on network "${m.defaultNetwork}" only: add it to this service's networks so cloudflared can reach "${s.containerName}"`,
+  }];
+}
 
 /** The GitHub provider writes under github.owner only, so every repository must be there. */
 export const checkGhcrRepos: Check = (m) => {

@@ -13,6 +13,7 @@ import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import * as pb from "@pulumi/pulumi/proto/analyzer_pb";
 import { specialSecretSig, specialSigKey, unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
+import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
 
 export type EnforcementLevel = "advisory" | "mandatory" | "remediate" | "disabled";
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
@@ -89,7 +90,15 @@ export interface PolicySettings {
 }
 export type PolicyPackConfig = Readonly<Record<string, PolicySettings>>;
 
-export class PolicyConfigError extends Error {}
+export class PolicyConfigError extends Error {
+    /** Each problem on its own, for a caller that lists them under the config file's name. */
+    readonly problems: readonly string[];
+
+    constructor(message: string, problems: readonly string[] = [message]) {
+        super(message);
+        this.problems = problems;
+    }
+}
 export class PolicyPackStartError extends Error {}
 
 const LEVELS: readonly EnforcementLevel[] = ["advisory", "mandatory", "remediate", "disabled"];
@@ -139,23 +148,23 @@ export function stackPolicyConfigPath(packDir: string, stack: string): string {
     return path.join(packDir, "config", `${stack}.json`);
 }
 
-const JSON_TYPES: Record<string, (v: JsonValue) => boolean> = {
-    string: (v) => typeof v === "string",
-    boolean: (v) => typeof v === "boolean",
-    number: (v) => typeof v === "number",
-    integer: (v) => Number.isInteger(v),
-    array: (v) => Array.isArray(v),
-    object: (v) => typeof v === "object" && v !== null && !Array.isArray(v),
-    null: (v) => v === null,
-};
+// The engine checks each policy's config against its JSON schema before Configure; so does the plan.
+const ajv = new Ajv({ strict: false, allErrors: true });
+const compiled = new WeakMap<object, ValidateFunction>();
 
-/** Items of a list setting that break its schema's `items.pattern`, as the engine's JSON-schema check reports them. */
-function itemPatternProblems(at: string, schema: JsonValue, value: JsonValue): string[] {
-    const items = typeof schema === "object" && schema !== null && !Array.isArray(schema) ? schema["items"] : undefined;
-    const pattern = typeof items === "object" && items !== null && !Array.isArray(items) ? items["pattern"] : undefined;
-    if (typeof pattern !== "string" || !Array.isArray(value)) return [];
-    const re = new RegExp(pattern, "u");
-    return value.flatMap((v, i) => (typeof v === "string" && !re.test(v) ? [`${at}[${i}] must match ${pattern}`] : []));
+/** `/1/name` -> `[1].name`: a place inside a setting, written the way its key is. */
+const inside = (pointer: string): string =>
+    pointer.split("/").slice(1).map((k) => (/^\d+$/.test(k) ? `[${k}]` : `.${k.replace(/~1/g, "/").replace(/~0/g, "~")}`)).join("");
+
+function schemaMessage(e: ErrorObject): string {
+    return e.keyword === "pattern" ? `must match ${String(e.params["pattern"])}` : (e.message ?? `fails ${e.keyword}`);
+}
+
+/** Where a setting breaks its schema (type, items, pattern, ...), one problem each. */
+function schemaProblems(at: string, schema: { [key: string]: JsonValue }, value: JsonValue): string[] {
+    let validate = compiled.get(schema);
+    if (validate === undefined) compiled.set(schema, (validate = ajv.compile(schema)));
+    return validate(value) ? [] : (validate.errors ?? []).map((e) => `${at}${inside(e.instancePath)} ${schemaMessage(e)}`);
 }
 
 /**
@@ -175,15 +184,13 @@ export function reconcileConfig(info: PolicyPackInfo, config: PolicyPackConfig):
         }
         for (const [key, value] of Object.entries(own?.properties ?? {})) {
             const s = p.configSchema[key];
-            const t = typeof s === "object" && s !== null && !Array.isArray(s) ? s["type"] : undefined;
             if (s === undefined) problems.push(`${p.name}.${key} is not a setting of this policy`);
-            else if (typeof t === "string" && JSON_TYPES[t] && !JSON_TYPES[t](value)) problems.push(`${p.name}.${key} must be ${t}`);
-            else problems.push(...itemPatternProblems(`${p.name}.${key}`, s, value));
+            else if (typeof s === "object" && s !== null && !Array.isArray(s)) problems.push(...schemaProblems(`${p.name}.${key}`, s, value));
             props[key] = value;
         }
         result.set(p.name, { enforcementLevel: own?.enforcementLevel ?? config["all"]?.enforcementLevel ?? p.enforcementLevel, properties: props });
     }
-    if (problems.length > 0) throw new PolicyConfigError(problems.join("; "));
+    if (problems.length > 0) throw new PolicyConfigError(problems.join("; "), problems);
     return result;
 }
 

@@ -66,6 +66,9 @@ export function projectPolicyConfigPath(projectDir: string, stack: string): stri
   return path.join(projectDir, PROJECT_POLICY_CONFIG_DIR, `${stack}.json`);
 }
 
+/** A file as messages name it: relative to the working directory. */
+const shownPath = (file: string): string => path.relative(process.cwd(), file) || file;
+
 /**
  * The stack's policy config: the project's own policy-config/<stack>.json
  * (an example project that allows its Tailscale or LAN addresses, without
@@ -82,7 +85,7 @@ export function policyConfigFile(packDir: string, stack: string, profile: string
   if (fs.existsSync(own)) return own;
   const byProfile = stackPolicyConfigPath(packDir, profile);
   if (fs.existsSync(byProfile)) return byProfile;
-  const file = path.relative(process.cwd(), own) || own;
+  const file = shownPath(own);
   throw new ConfigError([{ file, path: "", message: `no policy config for stack "${stack}" (nor ${path.basename(byProfile)} for its profile "${profile}")` }]);
 }
 
@@ -94,9 +97,7 @@ export function readPolicyConfig(file: string, knownPolicies?: readonly string[]
   try {
     return loadPolicyPackConfig(file, knownPolicies);
   } catch (err) {
-    if (err instanceof PolicyConfigError) {
-      throw new ConfigError([{ file: path.relative(process.cwd(), file) || file, path: "", message: err.message.replace(`${file}: `, "") }]);
-    }
+    if (err instanceof PolicyConfigError) throw new ConfigError([{ file: shownPath(file), path: "", message: err.message.replace(`${file}: `, "") }]);
     throw err;
   }
 }
@@ -151,7 +152,13 @@ export class PolicyRunner {
   async analyze(stack: string, profile: string, resources: readonly RecordedResource[], projectDir?: string): Promise<PolicyResult> {
     const { file, config } = await this.configFor(stack, profile, projectDir);
     const client = await this.start(stack);
-    await client.configure(config);
+    try {
+      await client.configure(config);
+    } catch (err) {
+      // A setting its policy's schema refuses is the user's to fix in that file (exit 2), each one listed.
+      if (err instanceof PolicyConfigError) throw new ConfigError(err.problems.map((message) => ({ file: shownPath(file), path: "", message })));
+      throw err;
+    }
     const inputs = resources.map(analyzerInput);
     const [perResource, whole] = await Promise.all([client.analyzeAll(inputs, { concurrency: this.concurrency }), client.analyzeStack(inputs)]);
     return {

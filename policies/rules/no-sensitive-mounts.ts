@@ -97,8 +97,9 @@ export const noSensitiveMounts = stackRule<NoSensitiveMountsConfig>({
                     report(`${c.name} mounts ${source} (${what}) but ${who}.`, c.urn);
                 } else if (!readOnly) {
                     report(`${c.name} mounts ${source} (${what}) writable; allow-listed images must mount it read-only.`, c.urn);
-                } else if (API_PROXIES.some((e) => imageMatches(image, e)) && writeSwitches(c.props).length > 0) {
-                    report(`${c.name} serves the Docker API with ${writeSwitches(c.props).join(", ")}: write access for its whole network; keep POST and ALLOW_* at 0.`, c.urn);
+                } else if (API_PROXIES.some((e) => imageMatches(image, e))) {
+                    const open = writeSwitches(c.props);
+                    if (open.length > 0) report(`${c.name} serves the Docker API with ${open.join(", ")}: write access for its whole network; keep POST and ALLOW_* at 0.`, c.urn);
                 }
             }
         }

@@ -4,7 +4,10 @@
  * verdict of each stack's own policy config, the text and markdown reports,
  * and that no secret reaches any of them.
  */
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
+import { ConfigError } from "../../infra/errors";
 import { mermaidDiagram, planStacks, PolicyRunner, render, type JsonPlan, type StackPlan } from "../../infra/plan";
 import { SECRET_SIG } from "../../infra/plan/evaluate";
 import { MERMAID_MAX_EDGES, mermaidEdgeCount, mermaidFits, mermaidLabel } from "../../infra/plan/mermaid";
@@ -67,6 +70,25 @@ describe("policy verdict of the shipped stacks", () => {
     expect(found.map((f) => f.level).filter((l) => l !== "advisory")).toEqual([]);
     expect(found.map((f) => f.entry).sort()).toEqual([...EXPECTED[stack]].sort());
     expect(json.summary).toMatchObject({ mandatory: 0, advisory: EXPECTED[stack].length });
+  });
+});
+
+describe("a project's policy config", () => {
+  it("is refused as a config error (the CLI's exit 2) naming its file and every setting its policy's schema refuses", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "policy-config-"));
+    try {
+      fs.mkdirSync(path.join(dir, "policy-config"));
+      const file = path.join(dir, "policy-config", "dev.json");
+      fs.writeFileSync(file, JSON.stringify({ "no-sensitive-mounts": { extraSensitivePaths: ["/srv/secrets", "backups"], allowedImages: "nginx" } }));
+      const err = await runner.analyze("dev", "dev", [], dir).then(() => undefined, (e: unknown) => e);
+      expect(err).toBeInstanceOf(ConfigError);
+      expect((err as ConfigError).problems).toEqual([
+        { file: path.relative(process.cwd(), file), path: "", message: "no-sensitive-mounts.extraSensitivePaths[1] must match ^/" },
+        { file: path.relative(process.cwd(), file), path: "", message: "no-sensitive-mounts.allowedImages must be array" },
+      ]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
